@@ -1,0 +1,47 @@
+#include "common/textfile_metrics.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "common/atomic_file.h"
+
+namespace guestclock {
+
+std::string escape_label_value(std::string_view value) {
+    std::string out;
+    for (const char c : value) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '"') out += "\\\"";
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
+}
+
+void TextfileMetrics::describe(std::string_view name, std::string_view help,
+                               std::string_view type) {
+    text_ += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
+    text_ += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
+}
+
+void TextfileMetrics::add(std::string_view name, const MetricLabels& labels, double value) {
+    text_ += name;
+    if (!labels.empty()) {
+        text_ += '{';
+        bool first = true;
+        for (const auto& [key, label] : labels) {
+            if (!first) text_ += ',';
+            first = false;
+            text_ += key + "=\"" + escape_label_value(label) + "\"";
+        }
+        text_ += '}';
+    }
+    if (std::isnan(value)) text_ += " NaN\n";
+    else text_ += fmt::format(" {}\n", value);
+}
+
+Status TextfileMetrics::write(const std::filesystem::path& path) const {
+    return write_file_atomically(path, text_);
+}
+
+}  // namespace guestclock

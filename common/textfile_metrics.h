@@ -1,0 +1,34 @@
+// Figures in node_exporter's textfile-collector format (Prometheus exposition text), so that
+// fleets can alert on guest clocks with the monitoring they already run.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace guestclock {
+
+using MetricLabels = std::map<std::string, std::string>;
+
+class TextfileMetrics {
+  public:
+    // Declares a metric family once: HELP and TYPE ("gauge" or "counter").
+    void describe(std::string_view name, std::string_view help, std::string_view type = "gauge");
+    void add(std::string_view name, const MetricLabels& labels, double value);
+    void add(std::string_view name, double value) { add(name, {}, value); }
+
+    std::string text() const { return text_; }
+    // Atomic, so the collector never scrapes half a file.
+    Status write(const std::filesystem::path& path) const;
+
+  private:
+    std::string text_;
+};
+
+// Escapes a label value as the exposition format requires (backslash, quote, newline).
+std::string escape_label_value(std::string_view value);
+
+}  // namespace guestclock
