@@ -32,7 +32,7 @@ unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
 .PHONY: all deps audit check unit-check host-check vm-check vm-shell man-check lint format \
-        install uninstall bench clean
+        install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
 deps:
@@ -104,8 +104,8 @@ format:
 
 install: $(BINS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR)
-	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
-	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	$(if $(BINS),install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/)
+	$(if $(wildcard man/*.8),install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
 	$(if $(wildcard udev/*.rules),install -m 0644 $(wildcard udev/*.rules) $(DESTDIR)$(UDEVDIR)/rules.d/)
 	$(if $(wildcard systemd/*.service),install -m 0644 $(wildcard systemd/*.service) $(DESTDIR)$(UNITDIR)/)
 
@@ -114,6 +114,10 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/rules.d/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/*.service)))
+
+# The Debian package, built from a copy of HEAD under $(BUILD)/deb (see debian/build-deb).
+deb:
+	debian/build-deb $(BUILD)/deb
 
 clean:
 	rm -rf $(BUILD)
