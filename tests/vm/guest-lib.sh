@@ -1,0 +1,119 @@
+# Helpers for VM scenarios (busybox sh), sourced before every scenario.
+#
+# Results go to the host over the control channel (fd 3, the guest's ttyS1) as TAP lines without
+# numbers; the host numbers them and prefixes the scenario's name. Everything a scenario prints
+# to stdout/stderr goes to the guest console, which the host keeps in $BUILD/vm/logs/.
+#
+#   ok DESC / not_ok DESC / skip DESC REASON      one result
+#   diag TEXT                                     a "# TEXT" line on stdout of tests/vm/run
+#   check DESC CMD [ARGS...]                      ok when CMD succeeds, else not ok with its output
+#   check_range DESC VALUE LO HI                  ok when LO <= VALUE <= HI (decimals allowed)
+#   wait_until SECS CMD [ARGS...]                 retry CMD every 0.25 s until it succeeds; 1 on timeout
+#   pause_vm [--frozen-host] SECS                 host stops the VM for SECS, then continues it;
+#                                                 sets PAUSED_NS to the measured stop length. The
+#                                                 stand-in's host clock, if loaded, then jumps
+#                                                 ahead by PAUSED_NS as a real host's would (a
+#                                                 few ms after cont); --frozen-host: it does not
+#   host_time_ns                                  the host's CLOCK_REALTIME (ms-accurate at best)
+#   qmp JSON                                      send one QMP command, print the reply
+#   kv KEY TEXT                                   value of KEY=value in TEXT ("" when absent)
+#   rtc_offset_ns [DEV]                           system clock minus RTC, edge-synchronised
+#   load_standin [PARAM=VALUE...]                 modprobe ptp_kvm, wait for /dev/ptp_kvm
+#   standin_set PARAM VALUE                       write a stand-in knob at run time
+#   standin_get PARAM                             read a stand-in knob
+#   ns_to_s NS                                    NS as seconds with 3 decimals
+
+# The control channel is fd 3 under the runner; an interactive shell opens it here.
+if ! { true >&3; } 2>/dev/null; then
+    exec 3<>/dev/ttyS1
+fi
+
+ok() { echo "ok - $*" >&3; }
+not_ok() { echo "not ok - $*" >&3; }
+skip() {
+    _d=$1
+    shift
+    echo "ok - $_d # SKIP $*" >&3
+}
+diag() {
+    echo "# $*" >&3
+    echo "# $*"
+}
+
+check() {
+    _d=$1
+    shift
+    if _out=$("$@" 2>&1); then
+        ok "$_d"
+    else
+        not_ok "$_d"
+        diag "command failed: $*"
+        [ -n "$_out" ] && echo "$_out" | head -n 20 | while IFS= read -r _l; do diag "  $_l"; done
+    fi
+    return 0
+}
+
+check_range() {
+    if awk -v v="$2" -v lo="$3" -v hi="$4" \
+        'BEGIN { exit !(v != "" && v + 0 == v && v >= lo && v <= hi) }'; then
+        ok "$1 ($2 in [$3, $4])"
+    else
+        not_ok "$1 (${2:-nothing} not in [$3, $4])"
+    fi
+    return 0
+}
+
+wait_until() {
+    _limit=$1
+    shift
+    _end=$(($(date +%s) + _limit))
+    while ! "$@" >/dev/null 2>&1; do
+        [ "$(date +%s)" -ge "$_end" ] && return 1
+        sleep 0.25
+    done
+    return 0
+}
+
+# host_call LINE: one request to the host, prints its reply (without the @@WORD prefix).
+host_call() {
+    echo "$1" >&3
+    _want=${1%% *}
+    while IFS= read -r -t 600 _reply <&3; do
+        case $_reply in
+            "$_want "* | "$_want") echo "${_reply#"$_want"}" | sed 's/^ //'; return 0 ;;
+        esac
+    done
+    echo "guest-lib: no reply from the host to $_want" >&2
+    return 1
+}
+
+pause_vm() {
+    _follow=1
+    [ "$1" = --frozen-host ] && _follow=0 && shift
+    PAUSED_NS=$(host_call "@@PAUSE $1") || return 1
+    if [ $_follow = 1 ] && [ -w /sys/module/ptp_kvm/parameters/offset_ns ]; then
+        standin_set offset_ns $(($(standin_get offset_ns) + PAUSED_NS))
+    fi
+    echo "paused by the host for ${PAUSED_NS} ns"
+}
+
+host_time_ns() { host_call "@@HOSTTIME"; }
+qmp() { host_call "@@QMP $1"; }
+
+kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+
+rtc_offset_ns() {
+    _o=$(vmprobe rtc-offset "${1:-/dev/rtc0}") || return 1
+    kv offset_ns "$_o"
+}
+
+ns_to_s() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e9 }'; }
+
+load_standin() {
+    modprobe ptp_kvm "$@" || return 1
+    udevadm settle --timeout=10
+    wait_until 10 test -e /dev/ptp_kvm
+}
+
+standin_set() { echo "$2" >"/sys/module/ptp_kvm/parameters/$1"; }
+standin_get() { cat "/sys/module/ptp_kvm/parameters/$1"; }
