@@ -1,0 +1,47 @@
+// The verdict: facts from the inventory and the measurements in, findings with a severity
+// and a remedy out. Pure, so every rule is tested on synthetic facts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clocksource_audit/inventory.h"
+#include "clocksource_audit/measurement.h"
+
+namespace guestclock {
+
+enum class Severity { info, warning, error };
+std::string_view severity_name(Severity severity);
+
+struct Finding {
+    std::string id;
+    Severity severity = Severity::info;
+    std::string message;
+    std::string remedy;
+};
+
+// The two configurations an image can be built for.
+enum class Scenario { kvmclock, no_kvmclock };
+std::optional<Scenario> parse_scenario(std::string_view text);
+std::string_view scenario_name(Scenario scenario);
+
+// Which scenario this guest is in: kvm-clock in use, or kvm-clock absent from the kernel
+// (as no-kvmclock leaves it); nullopt when neither holds (kvm-clock registered but unused).
+std::optional<Scenario> detect_scenario(const Inventory& inventory);
+
+struct AuditFacts {
+    const Inventory& inventory;
+    const std::vector<ClocksourceMeasurement>& measurements;
+    std::optional<Scenario> expected;
+};
+
+std::vector<Finding> assess(const AuditFacts& facts);
+
+// Exit status 1 when any finding is an error (or, with strict, a warning).
+bool findings_fail(const std::vector<Finding>& findings, bool strict);
+
+inline constexpr std::string_view kKvmClock = "kvm-clock";
+
+}  // namespace guestclock

@@ -1,0 +1,53 @@
+// Everything the audit learns without measuring: cheap enough (<200 ms) to run on every boot.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "clocksource_audit/clocksources.h"
+#include "clocksource_audit/kernel_messages.h"
+#include "clocksource_audit/kernel_parameters.h"
+#include "common/clock_adjuster.h"
+#include "common/device_finder.h"
+#include "common/hypervisor.h"
+#include "common/system_files.h"
+#include "common/time_daemons.h"
+
+namespace guestclock {
+
+struct ClockDevice {
+    std::string devnode;
+    std::string sysname;
+    std::string name;  // a PHC's clock_name, an RTC's name
+    std::string driver;
+    std::vector<std::string> symlinks;
+    bool hctosys = false;  // RTCs: the kernel set the system clock from it at boot
+};
+
+struct Inventory {
+    ClocksourceList clocksources;
+    std::string cmdline;
+    TimeKernelParameters parameters;
+    std::set<std::string> cpu_flags;
+    HypervisorIdentity hypervisor;
+    std::optional<ClocksourceMessages> kernel_messages;  // absent when the log is unreadable
+    std::vector<ClockDevice> phcs;
+    std::vector<ClockDevice> rtcs;
+    std::optional<KernelClockState> kernel_clock;
+    std::vector<TimeDaemon> time_daemons;
+    bool serves_ntp = false;
+    std::vector<std::string> problems;  // what could not be read, each one line
+};
+
+struct InventorySources {
+    const SystemFiles& files;
+    DeviceFinder& devices;
+    ClockAdjuster& clock;
+    bool read_kernel_log = true;
+};
+
+Inventory take_inventory(const InventorySources& sources);
+
+}  // namespace guestclock

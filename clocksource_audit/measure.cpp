@@ -1,0 +1,95 @@
+#include "clocksource_audit/measure.h"
+
+#include <algorithm>
+#include <cpuid.h>
+#include <spdlog/spdlog.h>
+
+namespace guestclock {
+
+namespace {
+
+// KVM and VMware publish the TSC frequency in kHz in CPUID leaf 0x40000010.
+std::optional<std::int64_t> tsc_khz_from_timing_leaf() {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    __cpuid(0x40000000, eax, ebx, ecx, edx);
+    if (eax < 0x40000010) return std::nullopt;
+    __cpuid(0x40000010, eax, ebx, ecx, edx);
+    if (eax == 0) return std::nullopt;
+    return static_cast<std::int64_t>(eax);
+}
+
+ClocksourceMeasurement measure_current(const std::string& name, bool current,
+                                       const MeasureOptions& options, Status& interrupted) {
+    ClocksourceMeasurement m;
+    m.name = name;
+    m.current = current;
+    m.measured = true;
+    m.cost = measure_read_cost(CLOCK_MONOTONIC);
+    auto reads = sample_clock_against_tsc(CLOCK_MONOTONIC_RAW, options.duration, kNsPerMs,
+                                          options.progress);
+    if (!reads) {
+        interrupted = std::unexpected(reads.error());
+        return m;
+    }
+    if (options.tsc_khz) m.rate = rate_versus_tsc(*reads, *options.tsc_khz);
+    m.backward = measure_backward_steps(CLOCK_MONOTONIC,
+                                        std::min<Nanoseconds>(options.duration / 10, 500 * kNsPerMs));
+    return m;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> nominal_tsc_khz(const Inventory& inventory) {
+    if (inventory.kernel_messages && inventory.kernel_messages->tsc_khz)
+        return inventory.kernel_messages->tsc_khz;
+    if (inventory.hypervisor.cpuid_hypervisor_bit) return tsc_khz_from_timing_leaf();
+    return std::nullopt;
+}
+
+std::vector<std::string> clocksources_to_measure(const ClocksourceList& list,
+                                                 const MeasureOptions& options) {
+    std::vector<std::string> names{list.current};
+    if (!options.switch_clocksources) return names;
+    for (const auto& name : list.available) {
+        if (name == list.current) continue;
+        if (!options.only.empty() && std::ranges::find(options.only, name) == options.only.end())
+            continue;
+        names.push_back(name);
+    }
+    return names;
+}
+
+Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory& inventory,
+                                                                 const SystemFiles& files,
+                                                                 const MeasureOptions& options) {
+    std::vector<ClocksourceMeasurement> results;
+    ClocksourceSwitch switcher(files);
+    Status interrupted;
+    for (const auto& name : clocksources_to_measure(inventory.clocksources, options)) {
+        const bool current = name == inventory.clocksources.current;
+        if (!current) {
+            if (auto switched = switcher.switch_to(name); !switched) {
+                ClocksourceMeasurement skipped;
+                skipped.name = name;
+                skipped.not_measured_because = switched.error().message();
+                results.push_back(std::move(skipped));
+                continue;
+            }
+            spdlog::debug("switched to clocksource {}", name);
+        }
+        spdlog::info("measuring {} for {:.0f} s", name, to_seconds(options.duration));
+        results.push_back(measure_current(name, current, options, interrupted));
+        if (!interrupted) return std::unexpected(interrupted.error());
+    }
+    if (auto restored = switcher.restore(); !restored) return std::unexpected(restored.error());
+    for (const auto& name : inventory.clocksources.available) {
+        if (std::ranges::any_of(results, [&](const auto& m) { return m.name == name; })) continue;
+        ClocksourceMeasurement skipped;
+        skipped.name = name;
+        skipped.not_measured_because = options.switch_clocksources ? "not selected" : "not current (use --switch)";
+        results.push_back(std::move(skipped));
+    }
+    return results;
+}
+
+}  // namespace guestclock
