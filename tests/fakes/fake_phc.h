@@ -16,7 +16,7 @@ class FakePhc final : public Phc {
   public:
     std::string device_path = "/dev/ptp_fake";
     PhcCapabilities caps{.max_adjustment_ppb = 0, .cross_timestamping = true, .pps = 0, .pins = 0};
-    Nanoseconds system_ns = 1'700'000'000 * kNsPerSec; // the model's system clock
+    Nanoseconds system_ns = 1'750'000'000 * kNsPerSec; // the model's system clock (2025)
     Nanoseconds offset_ns = 0;                         // PHC minus system
     Nanoseconds delay_ns = 2'000;                      // bracket width of bracketed reads
     Nanoseconds step_ns = 10'000;                      // system time between reads

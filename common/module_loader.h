@@ -1,0 +1,31 @@
+// Loads kernel modules through libkmod the way `modprobe` and systemd's module-load do:
+// resolving aliases, honouring blacklists, and telling "already there" from "just loaded".
+#pragma once
+
+#include "common/result.h"
+
+#include <string>
+#include <string_view>
+
+namespace guestclock {
+
+enum class ModuleLoadOutcome {
+    loaded,         // inserted now
+    already_loaded, // was live (or built in) before we asked
+};
+
+class ModuleLoader {
+  public:
+    virtual ~ModuleLoader() = default;
+    // Errors keep the kernel's errno: ENOENT when no such module exists for this kernel,
+    // EPERM when a blacklist forbids it, and the module's own init error otherwise (ptp_kvm
+    // answers EOPNOTSUPP when the host refuses clock pairing).
+    virtual Result<ModuleLoadOutcome> load(std::string_view name) = 0;
+};
+
+class KmodModuleLoader final : public ModuleLoader {
+  public:
+    Result<ModuleLoadOutcome> load(std::string_view name) override;
+};
+
+} // namespace guestclock

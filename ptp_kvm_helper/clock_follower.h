@@ -1,0 +1,52 @@
+// One update of `sync`: read the PHC, check the reading is plausible, run the servo and apply
+// its correction through the ClockAdjuster. The daemon calls it on a timer; tests call it with
+// a FakePhc and a FakeClockAdjuster.
+#pragma once
+
+#include "common/clock_adjuster.h"
+#include "common/phc.h"
+#include "common/result.h"
+#include "ptp_kvm_helper/servo.h"
+
+#include <optional>
+
+namespace guestclock {
+
+// Times before this are no reference at all (a PHC that reads from 1970 or a garbage value).
+inline constexpr Nanoseconds kEarliestPlausibleTime = 1'704'067'200 * kNsPerSec; // 2024-01-01
+
+struct FollowerUpdate {
+    PhcMethod method = PhcMethod::basic;
+    Nanoseconds offset_ns = 0; // PHC minus CLOCK_REALTIME, before any correction
+    Nanoseconds delay_ns = 0;
+    ServoAction action;
+};
+
+// Why a reading is refused, or nullopt when it may move the clock. Pure: tested with samples.
+std::optional<std::string> implausible_reading(const std::vector<PhcSample>& samples);
+
+class ClockFollower {
+  public:
+    ClockFollower(ClockAdjuster& adjuster, ServoConfig config, int samples_per_update = 5)
+        : adjuster_(adjuster), config_(config), samples_per_update_(samples_per_update) {}
+
+    // Starts the servo from the kernel's current frequency correction.
+    Status start();
+    // Reads phc at monotonic time now_ns and corrects the clock. On any error (device, an
+    // implausible reading, the adjuster) nothing further is changed: the frequency in force
+    // holds, and the caller retries later.
+    Result<FollowerUpdate> update(Phc& phc, Nanoseconds now_ns);
+    // Forget the rate and method learnt: the next update starts as on a new device.
+    void reset_device();
+
+    const ServoState& servo() const { return servo_; }
+
+  private:
+    ClockAdjuster& adjuster_;
+    ServoConfig config_;
+    int samples_per_update_;
+    ServoState servo_;
+    PhcMethod method_ = PhcMethod::precise;
+};
+
+} // namespace guestclock

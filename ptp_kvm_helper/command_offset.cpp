@@ -1,0 +1,65 @@
+#include "common/phc.h"
+#include "ptp_kvm_helper/commands.h"
+#include "ptp_kvm_helper/offset_statistics.h"
+#include "ptp_kvm_helper/phc_discovery.h"
+
+#include <fmt/format.h>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace guestclock {
+
+namespace {
+
+Result<std::string> device_path(const OffsetOptions& options) {
+    if (!options.device.empty()) return options.device;
+    UdevDeviceFinder finder;
+    auto candidates = list_phcs(finder);
+    if (!candidates) return std::unexpected(candidates.error());
+    auto chosen = select_phc(*candidates, options.allow_nic);
+    if (!chosen) return fail(ENODEV, "no paravirtual PHC (see ptp_kvm_helper load)");
+    return preferred_path(*chosen);
+}
+
+} // namespace
+
+int run_offset(const OffsetOptions& options) {
+    auto path = device_path(options);
+    if (!path) {
+        spdlog::error("{}", path.error().message());
+        return kExitFindings;
+    }
+    auto phc = DevicePhc::open(*path);
+    if (!phc) {
+        spdlog::error("{}", phc.error().message());
+        return kExitRuntime;
+    }
+    auto reading = read_phc_offset(**phc, options.count);
+    if (!reading) {
+        spdlog::error("{}", reading.error().message());
+        return kExitRuntime;
+    }
+    const OffsetStatistics stats = summarize_offsets(reading->samples);
+    const std::string_view method = phc_method_name(reading->method);
+    if (options.json) {
+        std::cout << nlohmann::json{{"device", *path},
+                                    {"method", method},
+                                    {"samples", stats.count},
+                                    {"offset_ns", stats.median_ns},
+                                    {"offset_min_ns", stats.min_ns},
+                                    {"offset_max_ns", stats.max_ns},
+                                    {"offset_stddev_ns", stats.stddev_ns},
+                                    {"delay_ns", stats.median_delay_ns}}
+                         .dump(2)
+                  << '\n';
+        return kExitOk;
+    }
+    fmt::print("{}: PHC minus CLOCK_REALTIME by {} ({} samples)\n", *path, method, stats.count);
+    fmt::print("  offset median {} ns, min {} ns, max {} ns, stddev {:.0f} ns\n", stats.median_ns,
+               stats.min_ns, stats.max_ns, stats.stddev_ns);
+    fmt::print("  read delay median {} ns\n", stats.median_delay_ns);
+    return kExitOk;
+}
+
+} // namespace guestclock

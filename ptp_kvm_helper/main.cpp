@@ -1,0 +1,87 @@
+// ptp_kvm_helper: load ptp_kvm, select the paravirtual PHC through udev, and make the guest
+// follow it, through chrony or through its own servo.
+#include "common/cli.h"
+#include "ptp_kvm_helper/commands.h"
+
+using namespace guestclock;
+
+int main(int argc, char** argv) {
+    CLI::App app{"Use the hypervisor's clock (ptp_kvm and other paravirtual PHCs) as the guest's "
+                 "time reference",
+                 "ptp_kvm_helper"};
+    CommonOptions common;
+    add_common_options(app, common);
+    app.require_subcommand(1);
+    // Subcommands inherit this, so `list --json` and `sync -v` work as users type them.
+    app.fallthrough();
+
+    // load: ptp_kvm in, and its clock present.
+    LoadOptions load;
+    auto* load_cmd = app.add_subcommand("load", "Load ptp_kvm and wait for its PHC");
+    load_cmd->add_option("--timeout", load.timeout_s, "Seconds to wait for the PHC")
+        ->capture_default_str();
+    load_cmd->add_flag("--force", load.force, "Load even when CPUID does not say KVM");
+
+    // list: every PHC, its kind and capabilities.
+    ListOptions list;
+    auto* list_cmd = app.add_subcommand("list", "List every PHC with its kind and capabilities");
+    list_cmd->add_flag("--allow-nic", list.allow_nic, "Let a NIC's PHC be marked selected");
+
+    // select: the path of the clock to follow.
+    SelectOptions select;
+    auto* select_cmd = app.add_subcommand("select", "Print the selected paravirtual PHC's path");
+    select_cmd->add_option("--wait", select.wait_s, "Seconds to wait for one to appear")
+        ->capture_default_str();
+    select_cmd->add_flag("--allow-nic", select.allow_nic,
+                         "Accept a NIC's PHC when no paravirtual one exists");
+
+    // offset: how far the system clock is from the PHC.
+    OffsetOptions offset;
+    auto* offset_cmd = app.add_subcommand("offset", "Measure PHC minus CLOCK_REALTIME");
+    offset_cmd->add_option("--count", offset.count, "Samples to take")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    offset_cmd->add_option("--device", offset.device, "PHC to read instead of the selected one");
+
+    // chrony: the drop-in that makes chronyd follow the PHC.
+    ChronyOptions chrony;
+    auto* chrony_cmd = app.add_subcommand("chrony", "Print, write or remove chrony's drop-in");
+    chrony_cmd->add_flag("--write", chrony.write,
+                         "Write the drop-in and restart a running chronyd");
+    chrony_cmd->add_flag("--remove", chrony.remove,
+                         "Remove the drop-in and restart a running chronyd");
+    chrony_cmd->add_option("--conf-dir", chrony.conf_dir,
+                           "Directory for the drop-in (default: confdir)");
+    chrony_cmd->add_option("--config", chrony.config_file, "chronyd's main configuration file");
+    chrony_cmd->add_option("--poll", chrony.poll, "refclock poll (log2 seconds)")
+        ->check(CLI::Range(-6, 6))
+        ->capture_default_str();
+    chrony_cmd->get_option("--write")->excludes(chrony_cmd->get_option("--remove"));
+
+    // sync: our own servo, for images without chrony.
+    SyncOptions sync;
+    auto* sync_cmd = app.add_subcommand("sync", "Discipline CLOCK_REALTIME from the PHC");
+    sync_cmd
+        ->add_option("--step-threshold", sync.step_threshold_s,
+                     "Step offsets of this many seconds or more")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sync_cmd->add_option("--interval", sync.interval_s, "Seconds between updates")
+        ->check(CLI::Range(0.0625, 64.0))
+        ->capture_default_str();
+    sync_cmd->add_flag("--once", sync.once, "Correct once (step or slew) and exit");
+    sync_cmd->add_flag("--force", sync.force, "Run even while another time daemon runs");
+    sync_cmd->add_option("--device", sync.device, "PHC to follow instead of the selected one");
+
+    return run_cli(app, argc, argv, common, [&] {
+        if (*load_cmd) return run_load(load);
+        if (*list_cmd) return run_list({common.json, list.allow_nic});
+        if (*select_cmd) return run_select(select);
+        if (*offset_cmd) {
+            offset.json = common.json;
+            return run_offset(offset);
+        }
+        if (*chrony_cmd) return run_chrony(chrony);
+        return run_sync(sync);
+    });
+}

@@ -1,0 +1,42 @@
+// The clock servo of `sync`: a PI controller on the system clock's frequency, with a step for
+// offsets beyond a threshold. Pure: offsets and times in, the correction out, no I/O, so it is
+// tested with synthetic frequency errors and jitter.
+#pragma once
+
+#include "common/time_ns.h"
+
+namespace guestclock {
+
+struct ServoConfig {
+    // Offsets at or beyond this are stepped: with a paravirtual reference they are a pause,
+    // a restore or a migration, never noise worth slewing for minutes.
+    Nanoseconds step_threshold_ns = kNsPerMs;
+    // Gains per second of interval, as linuxptp's PI uses for hardware clocks: each update
+    // removes kp of the offset and folds ki of it into the frequency estimate.
+    double kp = 0.7;
+    double ki = 0.3;
+    double max_frequency_ppb = 500'000.0; // the kernel's limit
+};
+
+struct ServoState {
+    int samples = 0;     // since start or the last step
+    bool locked = false; // the frequency was estimated; PI runs
+    Nanoseconds last_offset_ns = 0;
+    Nanoseconds last_time_ns = 0;
+    double frequency_ppb = 0; // the integral term: our estimate of the clock's error
+};
+
+struct ServoAction {
+    enum class Kind { none, step, frequency, step_and_frequency };
+    Kind kind = Kind::none;
+    Nanoseconds step_ns = 0;  // add this to the system clock
+    double frequency_ppb = 0; // absolute frequency correction to set
+};
+
+// offset_ns: reference minus system clock (positive: the system clock is behind).
+// time_ns: when it was measured, on a monotonic clock. frequency_ppb in state must start as
+// the kernel's current correction, so the estimate builds on it.
+ServoAction servo_sample(ServoState& state, Nanoseconds offset_ns, Nanoseconds time_ns,
+                         const ServoConfig& config);
+
+} // namespace guestclock

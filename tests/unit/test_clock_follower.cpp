@@ -1,0 +1,82 @@
+#include "ptp_kvm_helper/clock_follower.h"
+#include "tests/fakes/fake_clock_adjuster.h"
+#include "tests/fakes/fake_phc.h"
+
+#include <catch2/catch.hpp>
+
+using namespace guestclock;
+
+TEST_CASE("follower steps a large offset and publishes the sync status", "[follower]") {
+    FakeClockAdjuster clock;
+    FakePhc phc;
+    phc.precise_errno = ENODEV;
+    phc.extended_errno = EOPNOTSUPP;
+    phc.offset_ns = 20 * kNsPerMs;
+    ClockFollower follower(clock, ServoConfig{});
+    REQUIRE(follower.start());
+    auto update = follower.update(phc, kNsPerSec);
+    REQUIRE(update);
+    REQUIRE(update->method == PhcMethod::basic);
+    REQUIRE(clock.steps == std::vector<Nanoseconds>{20 * kNsPerMs});
+    REQUIRE(clock.sync_statuses.size() == 1);
+    REQUIRE(clock.sync_statuses[0].synchronized);
+}
+
+TEST_CASE("follower: a failing PHC changes nothing, and it resumes after", "[follower]") {
+    FakeClockAdjuster clock;
+    FakePhc phc;
+    ClockFollower follower(clock, ServoConfig{});
+    REQUIRE(follower.start());
+    REQUIRE(follower.update(phc, 1 * kNsPerSec));
+    REQUIRE(follower.update(phc, 2 * kNsPerSec));
+    const auto frequencies = clock.frequencies_ppb.size();
+
+    phc.precise_errno = EIO; // fail=1 in the stand-in
+    auto failed = follower.update(phc, 3 * kNsPerSec);
+    REQUIRE_FALSE(failed);
+    REQUIRE(failed.error().errno_value == EIO);
+    REQUIRE(clock.frequencies_ppb.size() == frequencies);
+    REQUIRE(clock.steps.empty());
+
+    phc.precise_errno.reset();
+    REQUIRE(follower.update(phc, 4 * kNsPerSec));
+    REQUIRE(clock.frequencies_ppb.size() == frequencies + 1);
+}
+
+TEST_CASE("follower: implausible readings never move the clock", "[follower]") {
+    FakeClockAdjuster clock;
+    FakePhc phc;
+    phc.system_ns = 1'750'000'000 * kNsPerSec;
+    phc.offset_ns = -1'700'000'000 * kNsPerSec; // the PHC reads 1971
+    ClockFollower follower(clock, ServoConfig{});
+    REQUIRE(follower.start());
+    auto refused = follower.update(phc, kNsPerSec);
+    REQUIRE_FALSE(refused);
+    REQUIRE(refused.error().message().find("before 2024") != std::string::npos);
+    REQUIRE(clock.changed_nothing());
+}
+
+TEST_CASE("follower: samples that disagree are refused", "[follower]") {
+    const Nanoseconds base = 1'750'000'000 * kNsPerSec;
+    std::vector<PhcSample> samples = {{base + 5, base, 1'000, std::nullopt},
+                                      {base + 40 * kNsPerMs, base + 10'000, 1'000, std::nullopt}};
+    auto why = implausible_reading(samples);
+    REQUIRE(why);
+    samples[1].phc_ns = base + 10'000 + 700;
+    REQUIRE_FALSE(implausible_reading(samples));
+    REQUIRE(implausible_reading({}));
+}
+
+TEST_CASE("follower starts from the kernel's frequency and fails with the adjuster", "[follower]") {
+    FakeClockAdjuster clock;
+    clock.state.frequency_ppm = 12.5;
+    FakePhc phc;
+    ClockFollower follower(clock, ServoConfig{});
+    REQUIRE(follower.start());
+    REQUIRE(follower.servo().frequency_ppb == Approx(12'500));
+    REQUIRE(follower.update(phc, kNsPerSec));
+    clock.fail_with_errno = EPERM;
+    auto denied = follower.update(phc, 2 * kNsPerSec);
+    REQUIRE_FALSE(denied);
+    REQUIRE(denied.error().errno_value == EPERM);
+}
