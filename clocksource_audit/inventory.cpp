@@ -20,6 +20,7 @@ std::vector<ClockDevice> clock_devices(DeviceFinder& finder, const char* subsyst
         clock.sysname = device.sysname;
         clock.driver = device.driver;
         clock.symlinks = device.symlinks;
+        clock.network_interfaces = device.network_interfaces;
         if (auto it = device.attributes.find(name_attribute); it != device.attributes.end())
             clock.name = it->second;
         if (auto it = device.attributes.find("hctosys"); it != device.attributes.end())

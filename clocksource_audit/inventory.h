@@ -24,6 +24,7 @@ struct ClockDevice {
     std::string driver;
     std::vector<std::string> symlinks;
     bool hctosys = false;  // RTCs: the kernel set the system clock from it at boot
+    std::vector<std::string> network_interfaces;  // PHCs of NICs
 };
 
 struct Inventory {

@@ -38,6 +38,14 @@ Status report_progress(Nanoseconds elapsed, Nanoseconds total) {
     return {};
 }
 
+// As hwclock decides: the third line of /etc/adjtime, UTC when the file is absent.
+RtcTimeScale rtc_time_scale(const SystemFiles& files) {
+    auto adjtime = files.read("/etc/adjtime");
+    if (!adjtime) return RtcTimeScale::utc;
+    auto scale = parse_adjtime_scale(*adjtime);
+    return scale ? *scale : RtcTimeScale::utc;
+}
+
 int run(const Options& options) {
     const auto expected = parse_scenario(options.expect);
     if (options.switch_clocksources && geteuid() != 0) {
@@ -57,9 +65,14 @@ int run(const Options& options) {
 
     // 2. Measurements, per clocksource, with the original always restored.
     if (options.measure) {
-        MeasureOptions measure{options.switch_clocksources, options.only,
-                               static_cast<Nanoseconds>(options.duration_s * 1e9), report.tsc_khz,
-                               report_progress};
+        MeasureOptions measure;
+        measure.switch_clocksources = options.switch_clocksources;
+        measure.only = options.only;
+        measure.duration = static_cast<Nanoseconds>(options.duration_s * 1e9);
+        measure.tsc_khz = report.tsc_khz;
+        measure.progress = report_progress;
+        measure.reference = choose_reference(report.inventory, options.reference, measure.no_reference_because);
+        measure.rtc_scale = rtc_time_scale(files);
         auto measurements = measure_clocksources(report.inventory, files, measure);
         if (!measurements) {
             spdlog::error("{}", measurements.error().message());

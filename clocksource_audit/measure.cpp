@@ -18,8 +18,10 @@ std::optional<std::int64_t> tsc_khz_from_timing_leaf() {
     return static_cast<std::int64_t>(eax);
 }
 
-ClocksourceMeasurement measure_current(const std::string& name, bool current,
-                                       const MeasureOptions& options, Status& interrupted) {
+// An error here means the run was interrupted (SIGINT/SIGTERM): a device that fails is a
+// finding inside the measurement, not a reason to stop.
+Result<ClocksourceMeasurement> measure_current(const std::string& name, bool current,
+                                               const MeasureOptions& options) {
     ClocksourceMeasurement m;
     m.name = name;
     m.current = current;
@@ -27,13 +29,19 @@ ClocksourceMeasurement measure_current(const std::string& name, bool current,
     m.cost = measure_read_cost(CLOCK_MONOTONIC);
     auto reads = sample_clock_against_tsc(CLOCK_MONOTONIC_RAW, options.duration, kNsPerMs,
                                           options.progress);
-    if (!reads) {
-        interrupted = std::unexpected(reads.error());
-        return m;
-    }
+    if (!reads) return std::unexpected(reads.error());
     if (options.tsc_khz) m.rate = rate_versus_tsc(*reads, *options.tsc_khz);
     m.backward = measure_backward_steps(CLOCK_MONOTONIC,
                                         std::min<Nanoseconds>(options.duration / 10, 500 * kNsPerMs));
+    if (!options.reference) {
+        m.reference_problem = options.no_reference_because;
+        return m;
+    }
+    auto reference = compare_with_reference(*options.reference, options.duration, options.rtc_scale,
+                                            options.progress);
+    if (reference) m.reference = std::move(*reference);
+    else if (reference.error().errno_value == EINTR) return std::unexpected(reference.error());
+    else m.reference_problem = reference.error().message();
     return m;
 }
 
@@ -64,7 +72,6 @@ Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory
                                                                  const MeasureOptions& options) {
     std::vector<ClocksourceMeasurement> results;
     ClocksourceSwitch switcher(files);
-    Status interrupted;
     for (const auto& name : clocksources_to_measure(inventory.clocksources, options)) {
         const bool current = name == inventory.clocksources.current;
         if (!current) {
@@ -78,8 +85,9 @@ Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory
             spdlog::debug("switched to clocksource {}", name);
         }
         spdlog::info("measuring {} for {:.0f} s", name, to_seconds(options.duration));
-        results.push_back(measure_current(name, current, options, interrupted));
-        if (!interrupted) return std::unexpected(interrupted.error());
+        auto measurement = measure_current(name, current, options);
+        if (!measurement) return std::unexpected(measurement.error());
+        results.push_back(std::move(*measurement));
     }
     if (auto restored = switcher.restore(); !restored) return std::unexpected(restored.error());
     for (const auto& name : inventory.clocksources.available) {

@@ -9,6 +9,7 @@
 
 #include "clocksource_audit/inventory.h"
 #include "clocksource_audit/measurement.h"
+#include "clocksource_audit/reference.h"
 
 namespace guestclock {
 
@@ -17,6 +18,9 @@ struct MeasureOptions {
     std::vector<std::string> only;         // with switching: just these
     Nanoseconds duration = 5 * kNsPerSec;  // of the rate window, per clocksource
     std::optional<std::int64_t> tsc_khz;   // nominal TSC frequency; no rate without it
+    std::optional<ReferenceChoice> reference;
+    std::string no_reference_because;
+    RtcTimeScale rtc_scale = RtcTimeScale::utc;
     ProgressCallback progress;
 };
 
