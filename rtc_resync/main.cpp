@@ -1,0 +1,125 @@
+// rtc_resync: keeps the system clock on the hypervisor's emulated RTC, precisely (second edges,
+// not whole seconds) and safely (no implausible reference moves the clock). See rtc_resync(8).
+#include "common/cli.h"
+#include "common/daemon.h"
+#include "common/device_monitor.h"
+#include "rtc_resync/commands.h"
+#include "rtc_resync/resync_daemon.h"
+#include "rtc_resync/settings_file.h"
+
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+using namespace guestclock;
+
+namespace {
+
+struct CommandLine {
+    CommonOptions common;
+    SettingOverrides overrides;
+    std::string config_path{kDefaultConfigPath};
+    bool config_given = false;
+    bool dry_run = false;
+};
+
+void add_resync_options(CLI::App& app, CommandLine& cl) {
+    add_common_options(app, cl.common);
+    app.add_option("--device", cl.overrides.device, "RTC to read (rtcN or /dev/rtcN)");
+    app.add_flag("--utc", cl.overrides.utc, "The RTC keeps UTC (default: /etc/adjtime)");
+    app.add_flag("--localtime", cl.overrides.localtime, "The RTC keeps local time");
+    app.add_option("--step-threshold", cl.overrides.step_threshold,
+                   "Step at or above this offset, slew below (default 0.128 s)");
+    app.add_option("--interval", cl.overrides.interval,
+                   "Seconds between precise measurements in daemon mode (default 60)");
+    app.add_option("--min-time", cl.overrides.min_time,
+                   "Refuse RTC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)");
+    app.add_flag("--no-step", cl.overrides.no_step, "Never step the clock");
+    app.add_option("--config", cl.config_path, "Configuration file")->each([&](const std::string&) {
+        cl.config_given = true;
+    });
+}
+
+// The machine's real devices for the one-shot commands; an exit code when there is no RTC.
+int with_machine(const ResyncSettings& settings, const std::function<int(ResyncMachine&)>& run) {
+    UdevDeviceFinder finder;
+    auto selected = select_rtc(finder, settings.device);
+    if (!selected) {
+        spdlog::error("{}; nothing changed", selected.error().message());
+        return kExitRuntime;
+    }
+    auto rtc = DeviceRtc::open(selected->path);
+    if (!rtc) {
+        spdlog::error("{}; nothing changed", rtc.error().message());
+        return kExitRuntime;
+    }
+    SystemTimebase timebase;
+    SystemClockAdjuster adjuster;
+    SystemFiles files;
+    ResyncMachine machine{**rtc, *selected, timebase, adjuster, files};
+    return run(machine);
+}
+
+int run_daemon(const CommandLine& cl, const ResyncSettings& settings) {
+    auto loop = Daemon::create();
+    if (!loop) throw std::runtime_error(loop.error().message());
+    UdevDeviceFinder finder;
+    SystemTimebase timebase;
+    SystemClockAdjuster adjuster;
+    SystemFiles files;
+    // udev may be absent (early boot, containers): then the 1 s check alone finds a new RTC.
+    auto monitor = UdevDeviceMonitor::open("rtc");
+    ResyncDevices devices{adjuster,
+                          timebase,
+                          files,
+                          finder,
+                          [](const std::string& path) -> Result<std::unique_ptr<Rtc>> {
+                              auto rtc = DeviceRtc::open(path);
+                              if (!rtc) return std::unexpected(rtc.error());
+                              return std::unique_ptr<Rtc>(std::move(*rtc));
+                          },
+                          monitor ? monitor->get() : nullptr};
+    ResyncDaemon daemon(devices, settings, [&cl] {
+        return load_settings(cl.config_path, cl.config_given, cl.overrides);
+    });
+    if (auto attached = daemon.attach(**loop); !attached)
+        throw std::runtime_error(attached.error().message());
+    (*loop)->notify_ready("started");
+    auto code = (*loop)->run();
+    if (!code) throw std::runtime_error(code.error().message());
+    return *code;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Keep the system clock on the emulated RTC", "rtc_resync"};
+    CommandLine cl;
+    add_resync_options(app, cl);
+    app.require_subcommand(1);
+    app.fallthrough();
+    auto* status = app.add_subcommand("status", "Measure the offset, change nothing");
+    auto* once = app.add_subcommand("once", "Measure and correct once");
+    once->add_flag("--dry-run", cl.dry_run, "Decide, log, but change nothing");
+    auto* daemon = app.add_subcommand("daemon", "Keep correcting (systemd service)");
+
+    return run_cli(app, argc, argv, cl.common, [&] {
+        // Settings: configuration file, then the command line.
+        auto settings = load_settings(cl.config_path, cl.config_given, cl.overrides);
+        if (!settings) {
+            spdlog::error("{}", settings.error().message());
+            return int{kExitUsage};
+        }
+        const OutputOptions output{cl.common.json, cl.dry_run};
+        // status: measure only; once: measure, decide, correct; daemon: keep doing it.
+        if (status->parsed())
+            return with_machine(*settings, [&](ResyncMachine& m) {
+                return run_status(m, *settings, output, std::cout);
+            });
+        if (once->parsed())
+            return with_machine(*settings, [&](ResyncMachine& m) {
+                return run_once(m, *settings, output, std::cout);
+            });
+        (void)daemon;
+        return run_daemon(cl, *settings);
+    });
+}

@@ -1,0 +1,77 @@
+#include "rtc_resync/reference_gate.h"
+
+#include "common/rtc_calendar.h"
+
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace guestclock {
+
+namespace {
+
+std::string iso_utc(Nanoseconds ns) {
+    const RtcTime t = epoch_to_utc_calendar(ns / kNsPerSec);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", t.year, t.month, t.day, t.hour,
+                       t.minute, t.second);
+}
+
+std::string ms(Nanoseconds ns) {
+    return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6);
+}
+
+} // namespace
+
+std::string_view refusal_name(Refusal refusal) {
+    switch (refusal) {
+    case Refusal::none:
+        return "none";
+    case Refusal::before_floor:
+        return "before_floor";
+    case Refusal::beyond_ceiling:
+        return "beyond_ceiling";
+    case Refusal::samples_disagree:
+        return "samples_disagree";
+    case Refusal::too_few_samples:
+        return "too_few_samples";
+    case Refusal::circular_reference:
+        return "circular_reference";
+    case Refusal::too_large_to_slew:
+        return "too_large_to_slew";
+    }
+    return "unknown";
+}
+
+GateVerdict check_reference(const std::vector<RtcEdge>& edges, const GateLimits& limits) {
+    if (static_cast<int>(edges.size()) < limits.min_samples)
+        return {Refusal::too_few_samples,
+                fmt::format("only {} RTC edge(s), {} needed to check agreement", edges.size(),
+                            limits.min_samples)};
+    for (const auto& edge : edges) {
+        if (edge.rtc_time_ns < limits.floor_ns)
+            return {Refusal::before_floor,
+                    fmt::format("RTC reads {}, before the {} {}: an unset or reset RTC, refusing",
+                                iso_utc(edge.rtc_time_ns), limits.floor_source,
+                                iso_utc(limits.floor_ns))};
+        if (edge.rtc_time_ns > limits.ceiling_ns)
+            return {Refusal::beyond_ceiling,
+                    fmt::format("RTC reads {}, beyond the plausible {}: refusing",
+                                iso_utc(edge.rtc_time_ns), iso_utc(limits.ceiling_ns))};
+    }
+    for (std::size_t i = 1; i < edges.size(); ++i) {
+        const RtcEdge& a = edges[i - 1];
+        const RtcEdge& b = edges[i];
+        const Nanoseconds offset_change = std::abs(b.offset_ns() - a.offset_ns());
+        const Nanoseconds rate_mismatch =
+            std::abs((b.rtc_time_ns - a.rtc_time_ns) - (b.monoraw_ns - a.monoraw_ns));
+        if (offset_change > limits.max_disagreement_ns ||
+            rate_mismatch > limits.max_disagreement_ns)
+            return {Refusal::samples_disagree,
+                    fmt::format("consecutive RTC edges disagree by {} (offset) and {} (elapsed "
+                                "time), more than {}: refusing",
+                                ms(offset_change), ms(rate_mismatch),
+                                ms(limits.max_disagreement_ns))};
+    }
+    return {};
+}
+
+} // namespace guestclock

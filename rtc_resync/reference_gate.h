@@ -1,0 +1,47 @@
+// The sanity gate between an RTC reading and any change to the clock: an implausible reference
+// must never move the clock. Refuses readings before a floor (the build date, --min-time, or
+// the last time we saw a good one), beyond a ceiling, and edges that disagree with each other
+// (an RTC that jumps or a reader that was preempted mid-measurement).
+#pragma once
+
+#include "common/rtc_edges.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guestclock {
+
+struct GateLimits {
+    Nanoseconds floor_ns = 0;
+    std::string floor_source; // "build date", "--min-time", "last known good" (for messages)
+    Nanoseconds ceiling_ns = 0;
+    // Largest difference between consecutive edges' offsets, and between the RTC's and
+    // CLOCK_MONOTONIC_RAW's count of time from one edge to the next.
+    Nanoseconds max_disagreement_ns = 50 * kNsPerMs;
+    int min_samples = 2;
+};
+
+// Why a reading or a correction was refused. The last two come from the correction policy,
+// not the gate, but share the list so that each refusal has one name and one exit code.
+enum class Refusal {
+    none,
+    before_floor,
+    beyond_ceiling,
+    samples_disagree,
+    too_few_samples,
+    circular_reference,
+    too_large_to_slew,
+};
+std::string_view refusal_name(Refusal refusal);
+
+struct GateVerdict {
+    Refusal refusal = Refusal::none;
+    std::string reason; // one sentence for the log, empty when accepted
+
+    bool accepted() const { return refusal == Refusal::none; }
+};
+
+GateVerdict check_reference(const std::vector<RtcEdge>& edges, const GateLimits& limits);
+
+} // namespace guestclock

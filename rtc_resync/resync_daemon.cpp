@@ -1,0 +1,229 @@
+#include "rtc_resync/resync_daemon.h"
+
+#include "common/logging.h"
+#include "common/time_daemons.h"
+#include "rtc_resync/clock_situation.h"
+#include "rtc_resync/commands.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace guestclock {
+
+namespace {
+
+// The last-known-good floor need not follow every measurement; hourly keeps writes rare.
+constexpr Nanoseconds kLastGoodEvery = 3600 * kNsPerSec;
+
+double initial_frequency_ppb(ClockAdjuster& adjuster) {
+    auto state = adjuster.read_state();
+    return state ? state->frequency_ppm * 1000.0 : 0.0;
+}
+
+} // namespace
+
+ResyncDaemon::ResyncDaemon(ResyncDevices devices, ResyncSettings settings, SettingsLoader reload)
+    : devices_(std::move(devices)), settings_(std::move(settings)), reload_(std::move(reload)),
+      servo_(initial_frequency_ppb(devices_.adjuster)) {}
+
+Status ResyncDaemon::attach(Daemon& loop) {
+    loop_ = &loop;
+    loop.on_reload([this] { reload(); });
+    if (auto set = loop.on_clock_set([this] { clock_was_set(); }); !set) return set;
+    auto check_timer = loop.add_periodic(settings_.check_interval, [this] { check(); });
+    if (!check_timer) return std::unexpected(check_timer.error());
+    check_timer_ = *check_timer;
+    auto measure_timer =
+        loop.add_periodic(settings_.interval, [this] { measure_and_correct(false); });
+    if (!measure_timer) return std::unexpected(measure_timer.error());
+    measure_timer_ = *measure_timer;
+    if (devices_.rtc_events) {
+        auto watched = loop.watch_readable(devices_.rtc_events->fd(), [this] { rtc_event(); });
+        if (!watched) return watched;
+    }
+    return measure_timer_->fire_soon();
+}
+
+bool ResyncDaemon::ensure_rtc() {
+    if (rtc_) return true;
+    auto scale = resolve_time_scale(settings_, devices_.files);
+    if (!scale) {
+        lose_rtc(scale.error());
+        return false;
+    }
+    scale_ = *scale;
+    auto selected = select_rtc(devices_.finder, settings_.device);
+    if (!selected) {
+        lose_rtc(selected.error());
+        return false;
+    }
+    auto opened = devices_.open_rtc(selected->path);
+    if (!opened) {
+        lose_rtc(opened.error());
+        return false;
+    }
+    rtc_ = std::move(*opened);
+    selected_ = *selected;
+    last_device_error_.clear();
+    spdlog::info("reading {} ({}, {})", selected_.path, selected_.identity.name,
+                 rtc_time_scale_name(scale_));
+    return true;
+}
+
+void ResyncDaemon::lose_rtc(const Error& error) {
+    rtc_.reset();
+    servo_.reset();
+    const std::string message = error.message();
+    // Said once, not every second while the device stays away.
+    if (message != last_device_error_) {
+        spdlog::error("{}; waiting for an RTC", message);
+        if (loop_) loop_->notify_status("waiting for an RTC: " + message);
+    }
+    last_device_error_ = message;
+}
+
+void ResyncDaemon::rtc_event() {
+    bool added = false;
+    while (true) {
+        auto event = devices_.rtc_events->wait(0);
+        if (!event || !*event) break;
+        if ((*event)->action == "add") added = true;
+        if ((*event)->action == "remove" && (*event)->sysname == selected_.identity.sysname)
+            lose_rtc(Error{ENODEV, selected_.path + " was removed"});
+    }
+    if (added && !rtc_) {
+        spdlog::info("an RTC appeared: measuring now");
+        if (measure_timer_) (void)measure_timer_->fire_soon();
+    }
+}
+
+void ResyncDaemon::check() {
+    if (suspend_.resumed(now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_BOOTTIME))) {
+        spdlog::info("resumed from suspend: measuring now");
+        measure_and_correct(true);
+        return;
+    }
+    if (!ensure_rtc()) return;
+    auto time = rtc_->read_time();
+    const Nanoseconds realtime = devices_.timebase.now().realtime;
+    if (!time) {
+        lose_rtc(time.error());
+        return;
+    }
+    auto rtc_second = rtc_time_to_epoch_ns(*time, scale_);
+    if (!rtc_second) return; // the measurement's gate will say why, with the full story
+    if (whole_seconds_disagree(*rtc_second, realtime, settings_.jump_threshold)) {
+        log_with_fields(spdlog::level::info,
+                        "system clock and RTC disagree by seconds: measuring now",
+                        {{"COARSE_OFFSET_NS", std::to_string(realtime - *rtc_second)}});
+        measure_and_correct(true);
+    }
+}
+
+void ResyncDaemon::clock_was_set() {
+    if (own_step_pending_) {
+        own_step_pending_ = false;
+        return;
+    }
+    spdlog::info("CLOCK_REALTIME was set by someone else: measuring now");
+    servo_.reset();
+    measure_and_correct(true);
+}
+
+void ResyncDaemon::measure_and_correct(bool after_jump) {
+    if (!ensure_rtc()) return;
+    EdgeReadOptions options;
+    options.scale = scale_;
+    // After a jump speed matters: two polled edges take at most two seconds, where interrupts
+    // would first cost a second for the stale one.
+    options.count = after_jump ? 2 : settings_.samples;
+    options.use_interrupts = !after_jump;
+    auto limits = resolve_limits(settings_, devices_.files);
+    auto measurement = measure_offset(*rtc_, devices_.timebase, options, limits);
+    if (!measurement) {
+        lose_rtc(measurement.error());
+        return;
+    }
+    auto kernel = devices_.adjuster.read_state();
+    if (!kernel) {
+        spdlog::error("{}", kernel.error().message());
+        return;
+    }
+    const ClockSituation situation =
+        assess_situation(*kernel, find_time_daemons(devices_.files), selected_.identity);
+    const PolicySettings policy{settings_.step_threshold, settings_.jump_threshold,
+                                settings_.no_step, settings_.allow_circular_reference};
+    const Decision decision = decide(*measurement, situation, policy);
+
+    Status applied;
+    switch (decision.action) {
+    case Action::step:
+        servo_.reset();
+        own_step_pending_ = true;
+        applied = devices_.adjuster.step(decision.correction_ns);
+        break;
+    case Action::slew: {
+        const auto& estimate = measurement->estimate;
+        const ServoOutput output =
+            servo_.sample(estimate.offset_ns, estimate.uncertainty_ns, estimate.monoraw_ns);
+        if (output.frequency_ppb)
+            applied = devices_.adjuster.set_frequency_ppb(*output.frequency_ppb);
+        if (applied) applied = devices_.adjuster.slew(output.slew_ns);
+        break;
+    }
+    default:
+        // Standing down or refusing: the chain of drift measurements is broken.
+        servo_.reset();
+        break;
+    }
+    if (!applied) {
+        own_step_pending_ = false;
+        spdlog::error("{}", applied.error().message());
+    }
+    publish(*measurement, decision);
+}
+
+void ResyncDaemon::publish(const Measurement& measurement, const Decision& decision) {
+    last_decision_ = decision;
+    const auto& estimate = measurement.estimate;
+    const bool refused = decision.action == Action::refuse;
+    // A refusal that repeats every minute is logged once until something changes.
+    if (!refused || decision.reason != last_refusal_) {
+        log_with_fields(refused ? spdlog::level::err : spdlog::level::info, decision.reason,
+                        {{"OFFSET_NS", std::to_string(estimate.offset_ns)},
+                         {"UNCERTAINTY_NS", std::to_string(estimate.uncertainty_ns)},
+                         {"ACTION", std::string(action_name(decision.action))},
+                         {"METHOD", std::string(edge_method_name(estimate.method))},
+                         {"FREQUENCY_PPB", fmt::format("{:.1f}", servo_.frequency_ppb())}});
+    }
+    last_refusal_ = refused ? decision.reason : "";
+    if (loop_)
+        loop_->notify_status(fmt::format(
+            "offset {:+.3f} ms +- {:.3f} ms, {}", static_cast<double>(estimate.offset_ns) / 1e6,
+            static_cast<double>(estimate.uncertainty_ns) / 1e6, action_name(decision.action)));
+    if (measurement.verdict.accepted() &&
+        (!last_good_saved_ || estimate.monoraw_ns - last_good_saved_monoraw_ > kLastGoodEvery)) {
+        if (auto saved = remember_last_good(settings_, devices_.files, estimate.rtc_time_ns);
+            !saved)
+            spdlog::warn("cannot remember the last good RTC time: {}", saved.error().message());
+        last_good_saved_ = true;
+        last_good_saved_monoraw_ = estimate.monoraw_ns;
+    }
+}
+
+void ResyncDaemon::reload() {
+    auto settings = reload_();
+    if (!settings) {
+        spdlog::error("reload failed, keeping the running configuration: {}",
+                      settings.error().message());
+        return;
+    }
+    settings_ = std::move(*settings);
+    rtc_.reset(); // the device or time scale may have changed
+    if (check_timer_) (void)check_timer_->set_interval(settings_.check_interval);
+    if (measure_timer_) (void)measure_timer_->set_interval(settings_.interval);
+    spdlog::info("configuration reloaded");
+    if (measure_timer_) (void)measure_timer_->fire_soon();
+}
+
+} // namespace guestclock

@@ -1,0 +1,88 @@
+// `rtc_resync daemon`: the measure-decide-correct pipeline driven by an event loop.
+//  - every check_interval (1 s): one RTC_RD_TIME against CLOCK_REALTIME in whole seconds, and
+//    CLOCK_BOOTTIME against CLOCK_MONOTONIC; a disagreement of jump_threshold or a resume from
+//    suspend triggers an immediate measurement (polled edges: no stale interrupt to skip) and
+//    correction, so a paused guest is right again within about two seconds of waking;
+//  - every interval (60 s): a precise measurement; below the step threshold the offset is
+//    slewed and the frequency servo learns the clock's rate error;
+//  - someone set the clock (TFD_TIMER_CANCEL_ON_SET) other than us: measure at once;
+//  - the RTC vanished or fails: keep running, reopen it when udev announces an RTC or at the
+//    next check.
+#pragma once
+
+#include "common/clock_adjuster.h"
+#include "common/daemon.h"
+#include "common/device_finder.h"
+#include "common/device_monitor.h"
+#include "common/rtc.h"
+#include "common/system_files.h"
+#include "common/timebase.h"
+#include "rtc_resync/correction.h"
+#include "rtc_resync/frequency_servo.h"
+#include "rtc_resync/jump_detection.h"
+#include "rtc_resync/rtc_selection.h"
+#include "rtc_resync/settings.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace guestclock {
+
+using RtcOpener = std::function<Result<std::unique_ptr<Rtc>>(const std::string& path)>;
+using SettingsLoader = std::function<Result<ResyncSettings>()>;
+
+struct ResyncDevices {
+    ClockAdjuster& adjuster;
+    Timebase& timebase;
+    const SystemFiles& files;
+    DeviceFinder& finder;
+    RtcOpener open_rtc;
+    DeviceMonitor* rtc_events = nullptr; // udev's rtc events, to notice an RTC coming back
+};
+
+class ResyncDaemon {
+  public:
+    ResyncDaemon(ResyncDevices devices, ResyncSettings settings, SettingsLoader reload);
+
+    // Timers, signals and clock-set events on loop; the first measurement runs at once.
+    Status attach(Daemon& loop);
+
+    // One cheap check (the 1 s timer's work), and one measurement with correction. Public for
+    // tests, which drive them without a loop.
+    void check();
+    void measure_and_correct(bool after_jump);
+    void clock_was_set();
+
+    double frequency_ppb() const { return servo_.frequency_ppb(); }
+    const std::optional<Decision>& last_decision() const { return last_decision_; }
+
+  private:
+    bool ensure_rtc();
+    void rtc_event();
+    void lose_rtc(const Error& error);
+    void reload();
+    void publish(const Measurement& measurement, const Decision& decision);
+
+    ResyncDevices devices_;
+    ResyncSettings settings_;
+    SettingsLoader reload_;
+    Daemon* loop_ = nullptr;
+    PeriodicTimer* check_timer_ = nullptr;
+    PeriodicTimer* measure_timer_ = nullptr;
+
+    std::unique_ptr<Rtc> rtc_;
+    SelectedRtc selected_;
+    std::string last_device_error_;
+    RtcTimeScale scale_ = RtcTimeScale::utc;
+    FrequencyServo servo_;
+    SuspendDetector suspend_;
+    bool own_step_pending_ = false;
+    std::string last_refusal_;
+    Nanoseconds last_good_saved_monoraw_ = 0;
+    bool last_good_saved_ = false;
+    std::optional<Decision> last_decision_;
+};
+
+} // namespace guestclock
