@@ -81,6 +81,8 @@ int run(const Options& options) {
         }
         report.measurements = std::move(*measurements);
         report.duration = measure.duration;
+    } else {
+        add_unmeasured(report.inventory.clocksources, "--no-measure given", report.measurements);
     }
 
     // 3. Verdict.

@@ -90,14 +90,21 @@ Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory
         results.push_back(std::move(*measurement));
     }
     if (auto restored = switcher.restore(); !restored) return std::unexpected(restored.error());
-    for (const auto& name : inventory.clocksources.available) {
-        if (std::ranges::any_of(results, [&](const auto& m) { return m.name == name; })) continue;
+    add_unmeasured(inventory.clocksources, options.switch_clocksources ? "not selected" : "not current (use --switch)",
+                   results);
+    return results;
+}
+
+void add_unmeasured(const ClocksourceList& list, const std::string& reason,
+                    std::vector<ClocksourceMeasurement>& measurements) {
+    for (const auto& name : list.available) {
+        if (std::ranges::any_of(measurements, [&](const auto& m) { return m.name == name; })) continue;
         ClocksourceMeasurement skipped;
         skipped.name = name;
-        skipped.not_measured_because = options.switch_clocksources ? "not selected" : "not current (use --switch)";
-        results.push_back(std::move(skipped));
+        skipped.current = name == list.current;
+        skipped.not_measured_because = reason;
+        measurements.push_back(std::move(skipped));
     }
-    return results;
 }
 
 }  // namespace guestclock

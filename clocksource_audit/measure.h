@@ -30,6 +30,10 @@ std::optional<std::int64_t> nominal_tsc_khz(const Inventory& inventory);
 // Which clocksources a run measures, in order (the current one first).
 std::vector<std::string> clocksources_to_measure(const ClocksourceList& list, const MeasureOptions& options);
 
+// Entries for the available clocksources not yet in measurements, so every report lists all.
+void add_unmeasured(const ClocksourceList& list, const std::string& reason,
+                    std::vector<ClocksourceMeasurement>& measurements);
+
 Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory& inventory,
                                                                  const SystemFiles& files,
                                                                  const MeasureOptions& options);

@@ -86,7 +86,9 @@ std::string format_text_report(const AuditReport& report) {
     out += fmt::format("Time daemons       {}; serves NTP: {}\n", daemons.empty() ? " none" : daemons, yes_no(inv.serves_ntp));
 
     if (!report.measurements.empty()) {
-        out += fmt::format("\nMeasurements ({:.0f} s window each)\n", to_seconds(report.duration));
+        out += report.duration > 0
+                   ? fmt::format("\nMeasurements ({:.0f} s window each)\n", to_seconds(report.duration))
+                   : std::string("\nClocksources\n");
         for (const auto& m : report.measurements) measurement_lines(m, out);
     }
 
