@@ -1,0 +1,206 @@
+# TEST IMAGE ONLY (tests/image): the checks behind ./checks. Sourced; fd 3 is the control port.
+
+ok()   { echo "ok - $*" >&3; }
+fail() { echo "not ok - $*" >&3; }
+skip() { echo "ok - $1 # SKIP $2" >&3; }
+diag() { local line; while IFS= read -r line; do echo "# $line" >&3; done <<<"$*"; }
+result() { # result STATUS DESCRIPTION: ok when STATUS is 0
+    if (($1 == 0)); then ok "$2"; else fail "$2"; fi
+}
+
+# request LINE: sends a request to the host and prints its reply's argument.
+request() {
+    local reply
+    echo "$1" >&3
+    IFS= read -r -t 120 reply <&3 || return 1
+    reply=${reply%$'\r'}
+    [[ $reply == "${1%% *} "* ]] || return 1
+    echo "${reply#* }"
+}
+
+# wait_for SECONDS COMMAND...: retries COMMAND every half second until it succeeds.
+wait_for() {
+    local deadline=$((SECONDS + $1)); shift
+    until "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.5
+    done
+}
+
+unit_installed() { [[ -n $(systemctl list-unit-files --no-legend "$1" 2>/dev/null) ]]; }
+ns_now() { local t=$EPOCHREALTIME; echo "${t/./}000"; }
+uptime_ms() { local up; read -r up _ </proc/uptime; echo "${up/./}0"; }
+
+# host_offset: guest CLOCK_REALTIME minus the host's, in ns, on the line "OFFSET RTT".
+host_offset() {
+    local t1 t2 host
+    t1=$(ns_now)
+    host=$(request "@@HOSTTIME") || return 1
+    t2=$(ns_now)
+    echo "$(((t1 + t2) / 2 - host)) $((t2 - t1))"
+}
+
+# The best of a few offsets: the one with the shortest round trip.
+best_offset() {
+    local best="" rtt_best=0 o
+    for _ in 1 2 3 4 5; do
+        o=$(host_offset) || return 1
+        if [[ -z $best ]] || ((${o#* } < rtt_best)); then best=$o; rtt_best=${o#* }; fi
+    done
+    echo "$best"
+}
+
+# sec NS: nanoseconds as seconds, to the millisecond.
+sec() {
+    local v=${1#-} sign=""
+    [[ $1 == -* ]] && sign=-
+    printf '%s%d.%03d' "$sign" $((v / 1000000000)) $(((v / 1000000) % 1000))
+}
+
+check_boot() {
+    local failed
+    failed=$(systemctl --failed --no-legend --plain | awk '{print $1}')
+    result "$([[ -z $failed ]]; echo $?)" "boot: systemd is PID 1 and no unit failed"
+    [[ -z $failed ]] || diag "failed units: $failed"$'\n'"$(journalctl -b -q -o short-monotonic \
+        -p warning --no-pager | tail -n 20)"
+}
+
+check_ptp_kvm_loaded() {
+    local unit=ptp-kvm-load.service
+    if ! unit_installed $unit; then skip "ptp_kvm loaded by $unit" "$unit not installed yet"; return; fi
+    loaded() {
+        [[ -d /sys/module/ptp_kvm ]] &&
+            [[ $(systemctl show -P Result $unit) == success ]] &&
+            [[ $(systemctl show -P ConditionResult $unit) == yes ]] &&
+            [[ $(systemctl show -P ExecMainStatus $unit) == 0 ]]
+    }
+    wait_for 60 loaded
+    result $? "ptp_kvm loaded by $unit"
+    diag "$(systemctl show -p ActiveState,Result,ConditionResult,ExecMainStatus $unit | tr '\n' ' ')"
+    diag "$(journalctl -b -q -o cat -u $unit --no-pager | tail -n 5)"
+}
+
+check_ptp_kvm_node() {
+    if [[ ! -d /sys/module/ptp_kvm ]] && ! unit_installed ptp-kvm-load.service; then
+        skip "/dev/ptp_kvm is the KVM virtual PTP clock" "nothing installed loads ptp_kvm yet"
+        return
+    fi
+    wait_for 30 test -e /dev/ptp_kvm
+    local node name=""
+    node=$(readlink -f /dev/ptp_kvm 2>/dev/null)
+    [[ -n $node ]] && name=$(cat "/sys/class/ptp/${node##*/}/clock_name" 2>/dev/null)
+    result "$([[ $name == "KVM virtual PTP" ]]; echo $?)" "/dev/ptp_kvm is the KVM virtual PTP clock"
+    diag "/dev/ptp_kvm -> ${node:-missing} (${name:-no clock_name})"
+}
+
+check_decoy() {
+    local d names="" decoy=""
+    for d in /sys/class/ptp/ptp*; do
+        [[ -e $d/clock_name ]] || continue
+        names+="${d##*/}=$(cat "$d/clock_name") "
+        [[ $(cat "$d/clock_name") != "KVM virtual PTP" ]] && decoy=/dev/${d##*/}
+    done
+    local chosen
+    chosen=$(readlink -f /dev/ptp_kvm 2>/dev/null)
+    result "$([[ -n $decoy && $chosen != "$decoy" ]]; echo $?)" \
+        "the e1000e PHC is present and not the one chosen"
+    diag "PHCs: ${names:-none}"
+}
+
+dropin() { grep -rlsE '^refclock +PHC +/dev/ptp_kvm' /etc/chrony/ | head -n 1; }
+
+check_chrony_dropin() {
+    if ! command -v ptp_kvm_helper >/dev/null; then
+        skip "chrony drop-in for /dev/ptp_kvm in place" "ptp_kvm_helper not installed yet"
+        return
+    fi
+    wait_for 60 test -n "$(dropin)"
+    local file; file=$(dropin)
+    result "$([[ -n $file ]]; echo $?)" "chrony drop-in for /dev/ptp_kvm in place"
+    [[ -n $file ]] && diag "$file: $(grep -v '^#' "$file" | tr '\n' ';')"
+}
+
+check_chrony_selected() {
+    if [[ -z $(dropin) ]]; then
+        skip "chronyc sources shows #* PHC0" "no chrony drop-in to select from"
+        return
+    fi
+    selected() { chronyc -n sources 2>/dev/null | grep -q '^#\* PHC0'; }
+    wait_for 120 selected
+    result $? "chronyc sources shows #* PHC0"
+    diag "$(chronyc -n sources 2>&1 | tail -n 3)"
+}
+
+check_rtc_resync() {
+    local unit=rtc-resync.service
+    if ! unit_installed $unit; then
+        skip "$unit is active" "$unit not installed yet"
+        skip "$unit logged to the journal" "$unit not installed yet"
+        return
+    fi
+    wait_for 30 systemctl -q is-active $unit
+    result $? "$unit is active"
+    local log; log=$(journalctl -b -q -o cat -u $unit --no-pager)
+    # The unit's own lines, not only systemd's "Started …".
+    result "$([[ $(grep -vc -e '^Started ' -e '^Starting ' <<<"$log") -gt 0 ]]; echo $?)" \
+        "$unit logged to the journal"
+    diag "$(tail -n 5 <<<"$log")"
+}
+
+check_audit() {
+    if ! command -v clocksource_audit >/dev/null; then
+        skip "clocksource_audit --expect (this guest's scenario) exits 0" "not installed yet"
+        skip "clocksource_audit --expect (the other scenario) exits 1" "not installed yet"
+        skip "clocksource_audit --prometheus writes textfile metrics" "not installed yet"
+        return
+    fi
+    # Under TCG there is no kvm-clock; on a KVM host the same image would be in the other scenario.
+    local here=no-kvmclock other=kvmclock rc
+    if grep -qw kvm-clock /sys/devices/system/clocksource/clocksource0/available_clocksource; then
+        here=kvmclock other=no-kvmclock
+    fi
+    clocksource_audit --no-measure --expect $here >/tmp/audit.txt 2>&1
+    rc=$?
+    result "$([[ $rc == 0 ]]; echo $?)" "clocksource_audit --expect $here exits 0"
+    ((rc == 0)) || diag "exit $rc: $(tail -n 8 /tmp/audit.txt)"
+    clocksource_audit --no-measure --expect $other >/tmp/audit-other.txt 2>&1
+    rc=$?
+    result "$([[ $rc == 1 ]]; echo $?)" "clocksource_audit --expect $other exits 1 (documented: findings)"
+    ((rc == 1)) || diag "exit $rc: $(tail -n 8 /tmp/audit-other.txt)"
+    local prom=/tmp/guestclock-audit.prom
+    clocksource_audit --no-measure --prometheus $prom >/dev/null 2>&1
+    result "$(grep -q '^guestclock_audit_clocksource_current{' $prom 2>/dev/null; echo $?)" \
+        "clocksource_audit --prometheus writes textfile metrics"
+}
+
+# check_pause SECONDS: the host stops the VM for SECONDS; within 3 s of resuming, the guest's
+# clock must be back within 100 ms of where it stood against the host's before the pause.
+check_pause() {
+    local secs=$1 desc="clock right again within 3 s after a $1 s pause"
+    if ! unit_installed rtc-resync.service && [[ -z $(dropin) ]]; then
+        skip "$desc" "neither rtc-resync.service nor the chrony drop-in installed yet"
+        return
+    fi
+    local before paused t0 o=0 elapsed=0 fixed=""
+    before=$(best_offset) || { fail "$desc (no answer from the host)"; return; }
+    paused=$(request "@@PAUSE $secs") || { fail "$desc (pause request failed)"; return; }
+    t0=$(uptime_ms)
+    # The stand-in's "host clock" runs on the guest's own clock, which the pause stopped too: move
+    # it on by the pause, as a real host's clock would have moved.
+    if [[ -w /sys/module/ptp_kvm/parameters/offset_ns ]]; then
+        local cur; cur=$(</sys/module/ptp_kvm/parameters/offset_ns)
+        echo $((cur + paused)) >/sys/module/ptp_kvm/parameters/offset_ns
+    fi
+    while ((elapsed < 10000)); do
+        o=$(host_offset) || break
+        elapsed=$(($(uptime_ms) - t0))
+        local d=$((${o% *} - ${before% *}))
+        if ((${d#-} <= 100000000)); then fixed=$elapsed; break; fi
+        sleep 0.2
+    done
+    result "$([[ -n $fixed ]] && ((fixed <= 3000)); echo $?)" "$desc"
+    diag "paused $(sec "$paused") s; offset to host before $(sec "${before% *}") s," \
+        "after ${fixed:-$elapsed} ms: $(sec "${o% *}") s (round trip $(sec "${o#* }") s)"
+    diag "$(journalctl -q -o short-monotonic --since "-20s" --no-pager \
+        -u rtc-resync.service -u chrony.service | tail -n 6)"
+}
