@@ -68,12 +68,16 @@ class SyncService {
     Status start() { return follower_.start(); }
 
     void tick() {
-        if (!phc_ && !open_device()) return;
+        if (!phc_ && !open_device()) {
+            count_failure();
+            return;
+        }
         const Nanoseconds now = now_ns(CLOCK_MONOTONIC);
         auto update = follower_.update(*phc_, now);
         if (!update) return on_failure(update.error());
         if (failures_ > 0)
-            spdlog::info("{} answers again after {} failed reads", phc_->path(), failures_);
+            spdlog::info("{} answers again after {} updates without a reading", phc_->path(),
+                         failures_);
         failures_ = 0;
         report(*update, now);
     }
@@ -122,18 +126,25 @@ class SyncService {
         waiting_logged_ = false;
     }
 
+    // Every update without a reading, whether the device fails or is missing, counts; after
+    // a while the kernel must stop telling others the clock is synchronised.
+    void count_failure() {
+        if (++failures_ != kFailuresBeforeUnsync) return;
+        if (auto s = adjuster_.set_sync_status(false, 16 * kNsPerSec, 16 * kNsPerSec); !s)
+            spdlog::error("{}", s.error().message());
+        spdlog::warn("no PHC reading for {} updates; clock marked unsynchronised", failures_);
+    }
+
     void on_failure(const Error& error) {
-        ++failures_;
-        if (failures_ == 1)
+        if (failures_ == 0)
             log_with_fields(spdlog::level::err, "PHC read failed; holding the frequency",
                             {{"ERROR", error.message()}, {"DEVICE", phc_->path()}});
-        if (failures_ == kFailuresBeforeUnsync) {
-            (void)adjuster_.set_sync_status(false, 16 * kNsPerSec, 16 * kNsPerSec);
-            spdlog::warn("{} failed {} times in a row; clock marked unsynchronised", phc_->path(),
-                         failures_);
-        }
+        count_failure();
         daemon_.notify_status(fmt::format("holding: {}", error.message()));
-        if (device_gone(error)) close_device();
+        if (device_gone(error)) {
+            spdlog::warn("{} was removed; holding the frequency until a PHC returns", phc_->path());
+            close_device();
+        }
     }
 
     void report(const FollowerUpdate& update, Nanoseconds now) {

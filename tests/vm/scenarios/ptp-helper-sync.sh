@@ -1,0 +1,58 @@
+#!/bin/sh
+# vm-timeout: 300
+# `ptp_kvm_helper sync` (issue 5): stand-in 20 ms ahead and 50 ppm fast. One step, then it
+# converges; RMS of the independently measured offset over 60 s; fail=1 holds the frequency
+# and recovers; module removed and re-added: it follows the new device.
+
+ptp_kvm_helper load --force || not_ok "load --force"
+standin_set freq_ppb 50000
+standin_set offset_ns 20000000
+ptp_kvm_helper sync -v >sync.log 2>&1 &
+pid=$!
+
+phc_offset() { kv offset_ns "$(vmprobe phc-offset /dev/ptp_kvm precise)"; }
+abs_below() { o=$(phc_offset) && [ -n "$o" ] && [ "${o#-}" -lt "$1" ]; }
+
+t0=$(date +%s)
+if wait_until 60 abs_below 1000; then
+    ok "sync brings |PHC - system| under 1 us within 60 s ($(($(date +%s) - t0)) s)"
+else
+    not_ok "sync brings |PHC - system| under 1 us within 60 s (last: $(phc_offset) ns)"
+fi
+steps=$(grep -c 'stepped the clock' sync.log)
+check "exactly one step ($steps)" test "$steps" = 1
+
+# RMS over 60 s, one independent measurement per second.
+: >offsets
+for i in $(seq 60); do phc_offset >>offsets; sleep 1; done
+# busybox awk has no sqrt: Newton's method on the mean square.
+rms=$(awk '{ s += $1 * $1; n++ }
+    END { if (!n) exit; m = s / n; r = m > 1 ? m : 1; for (i = 0; i < 60; i++) r = (r + m / r) / 2
+          printf "%.1f", m == 0 ? 0 : r }' offsets)
+max=$(awk '{ a = $1 < 0 ? -$1 : $1; if (a > m) m = a } END { print m + 0 }' offsets)
+diag "sync: RMS offset over 60 s ${rms} ns, max ${max} ns (TCG)"
+check_range "sync: RMS offset over 60 s (ns)" "$rms" 0 1000
+
+# fail=1: logs, holds the frequency, changes nothing; fail=0: recovers.
+standin_set fail 1
+sleep 5
+check "fail=1: the failure is logged" grep -q 'PHC read failed; holding the frequency' sync.log
+check "fail=1: sync keeps running" kill -0 $pid
+standin_set fail 0
+if wait_until 10 grep -q 'answers again' sync.log; then ok "fail=0: sync recovers"; else not_ok "fail=0: sync recovers"; fi
+check "fail: no step while failing" test "$(grep -c 'stepped the clock' sync.log)" = 1
+
+# The module goes away and comes back (a new device, its host clock 5 ms ahead this time).
+rmmod ptp_kvm
+sleep 2
+check "device removal is noticed" grep -q 'was removed' sync.log
+modprobe ptp_kvm offset_ns=5000000
+udevadm settle
+if wait_until 30 abs_below 10000; then
+    ok "sync resumes on the re-added device (|offset| < 10 us)"
+else
+    not_ok "sync resumes on the re-added device (last: $(phc_offset) ns)"
+fi
+check "it opened the device again" test "$(grep -c 'following' sync.log)" -ge 2
+kill $pid
+tail -n 30 sync.log
