@@ -39,6 +39,13 @@ TextfileMetrics format_metrics(const AuditReport& report) {
                         {{"clocksource", m.name}, {"reference", m.reference->device}},
                         to_seconds(m.reference->offset_ns));
 
+    metrics.describe("guestclock_audit_reference_rate_ppm",
+                     "Rate of the clocksource (CLOCK_MONOTONIC_RAW) against the reference clock.");
+    for (const auto& m : report.measurements)
+        if (m.reference && m.reference->rate_ppm)
+            metrics.add("guestclock_audit_reference_rate_ppm",
+                        {{"clocksource", m.name}, {"reference", m.reference->device}}, *m.reference->rate_ppm);
+
     metrics.describe("guestclock_audit_findings", "Findings of the last audit by severity.");
     for (const auto severity : {Severity::info, Severity::warning, Severity::error}) {
         double count = 0;

@@ -2,14 +2,12 @@
 #pragma once
 
 #include <cstdint>
-#include <x86intrin.h>
 
 namespace guestclock {
 
-// rdtscp waits for earlier instructions, so a pair brackets the clock read between them.
-inline std::uint64_t read_tsc_ordered() {
-    unsigned aux = 0;
-    return __rdtscp(&aux);
-}
+// A TSC read ordered after every earlier instruction, so a pair brackets the clock read
+// between them: rdtscp where the CPU has it, else lfence around rdtsc (qemu's default TCG
+// CPU model, for one, lacks rdtscp).
+std::uint64_t read_tsc_ordered();
 
 }  // namespace guestclock

@@ -1,0 +1,31 @@
+#include "clocksource_audit/tsc.h"
+
+#include <cpuid.h>
+#include <x86intrin.h>
+
+namespace guestclock {
+
+namespace {
+
+bool cpu_has_rdtscp() {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) == 0) return false;
+    return (edx & (1U << 27)) != 0;
+}
+
+const bool g_has_rdtscp = cpu_has_rdtscp();
+
+}  // namespace
+
+std::uint64_t read_tsc_ordered() {
+    if (g_has_rdtscp) {
+        unsigned aux = 0;
+        return __rdtscp(&aux);
+    }
+    _mm_lfence();
+    const std::uint64_t tsc = __rdtsc();
+    _mm_lfence();
+    return tsc;
+}
+
+}  // namespace guestclock
