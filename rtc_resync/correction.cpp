@@ -15,7 +15,8 @@ Result<Measurement> measure_offset(Rtc& rtc, Timebase& timebase, const EdgeReadO
 
 Decision decide(const Measurement& measurement, const ClockSituation& situation,
                 const PolicySettings& settings) {
-    if (!measurement.verdict.accepted()) return {Action::refuse, 0, measurement.verdict.reason};
+    if (!measurement.verdict.accepted())
+        return {Action::refuse, 0, measurement.verdict.reason, measurement.verdict.refusal};
     return decide_correction(measurement.estimate, situation, settings);
 }
 

@@ -4,11 +4,20 @@
 
 namespace guestclock {
 
-bool whole_seconds_disagree(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns,
-                            Nanoseconds threshold) {
-    const Nanoseconds realtime_second =
-        realtime_ns >= 0 ? realtime_ns / kNsPerSec : -((-realtime_ns + kNsPerSec - 1) / kNsPerSec);
-    return std::abs(realtime_second * kNsPerSec - rtc_second_ns) >= threshold;
+Nanoseconds whole_second_offset(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns) {
+    return realtime_ns - rtc_second_ns;
+}
+
+bool whole_second_offset_is_jump(Nanoseconds coarse_offset, Nanoseconds threshold) {
+    const Nanoseconds whole = coarse_offset >= 0 ? coarse_offset / kNsPerSec
+                                                 : -((-coarse_offset + kNsPerSec - 1) / kNsPerSec);
+    return std::abs(whole * kNsPerSec) >= threshold;
+}
+
+bool edge_agrees_with_whole_second(Nanoseconds precise_offset, Nanoseconds coarse_offset,
+                                   Nanoseconds tolerance) {
+    return precise_offset > coarse_offset - kNsPerSec - tolerance &&
+           precise_offset < coarse_offset + tolerance;
 }
 
 bool SuspendDetector::resumed(Nanoseconds monotonic, Nanoseconds boottime) {

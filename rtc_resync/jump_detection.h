@@ -7,10 +7,19 @@
 
 namespace guestclock {
 
-// The RTC's whole second and CLOCK_REALTIME read together disagree by threshold or more.
-// Reading whole seconds, a difference of one second is normal phase; two is not.
-bool whole_seconds_disagree(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns,
-                            Nanoseconds threshold);
+// System minus RTC from one whole-second read: realtime_ns taken with the read, against the
+// second it showed. The true offset lies in (coarse - 1 s, coarse].
+Nanoseconds whole_second_offset(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns);
+
+// After a jump the daemon corrects from a single edge to be quick; that edge must agree with
+// the whole-second read taken just before (a second, independent RTC reading): within
+// (coarse - 1 s - tolerance, coarse + tolerance).
+// The whole-second offset shows a jump of threshold or more. Reading whole seconds, one second
+// of difference is normal phase; two are not.
+bool whole_second_offset_is_jump(Nanoseconds coarse_offset, Nanoseconds threshold);
+
+bool edge_agrees_with_whole_second(Nanoseconds precise_offset, Nanoseconds coarse_offset,
+                                   Nanoseconds tolerance);
 
 // CLOCK_BOOTTIME runs on through suspend, CLOCK_MONOTONIC does not: their gap grows by the
 // time spent suspended.

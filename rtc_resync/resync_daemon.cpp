@@ -33,8 +33,7 @@ Status ResyncDaemon::attach(Daemon& loop) {
     auto check_timer = loop.add_periodic(settings_.check_interval, [this] { check(); });
     if (!check_timer) return std::unexpected(check_timer.error());
     check_timer_ = *check_timer;
-    auto measure_timer =
-        loop.add_periodic(settings_.interval, [this] { measure_and_correct(false); });
+    auto measure_timer = loop.add_periodic(settings_.interval, [this] { measure_and_correct(); });
     if (!measure_timer) return std::unexpected(measure_timer.error());
     measure_timer_ = *measure_timer;
     if (devices_.rtc_events) {
@@ -64,6 +63,8 @@ bool ResyncDaemon::ensure_rtc() {
     }
     rtc_ = std::move(*opened);
     selected_ = *selected;
+    // Back after a loss: measure at once rather than at the end of the interval.
+    if (!last_device_error_.empty() && measure_timer_) (void)measure_timer_->fire_soon();
     last_device_error_.clear();
     spdlog::info("reading {} ({}, {})", selected_.path, selected_.identity.name,
                  rtc_time_scale_name(scale_));
@@ -97,27 +98,44 @@ void ResyncDaemon::rtc_event() {
     }
 }
 
-void ResyncDaemon::check() {
-    if (suspend_.resumed(now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_BOOTTIME))) {
-        spdlog::info("resumed from suspend: measuring now");
-        measure_and_correct(true);
-        return;
-    }
-    if (!ensure_rtc()) return;
+std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
+    if (!ensure_rtc()) return std::nullopt;
     auto time = rtc_->read_time();
     const Nanoseconds realtime = devices_.timebase.now().realtime;
     if (!time) {
         lose_rtc(time.error());
-        return;
+        return std::nullopt;
     }
     auto rtc_second = rtc_time_to_epoch_ns(*time, scale_);
-    if (!rtc_second) return; // the measurement's gate will say why, with the full story
-    if (whole_seconds_disagree(*rtc_second, realtime, settings_.jump_threshold)) {
+    if (!rtc_second) return std::nullopt; // the next full measurement's gate says why
+    return whole_second_offset(*rtc_second, realtime);
+}
+
+void ResyncDaemon::check() {
+    const bool resumed = suspend_.resumed(now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_BOOTTIME));
+    auto coarse = read_whole_second_offset();
+    if (!coarse) return;
+    if (resumed) {
+        spdlog::info("resumed from suspend: measuring now");
+        correct_jump(*coarse);
+    } else if (whole_second_offset_is_jump(*coarse, settings_.jump_threshold)) {
         log_with_fields(spdlog::level::info,
                         "system clock and RTC disagree by seconds: measuring now",
-                        {{"COARSE_OFFSET_NS", std::to_string(realtime - *rtc_second)}});
-        measure_and_correct(true);
+                        {{"COARSE_OFFSET_NS", std::to_string(*coarse)}});
+        correct_jump(*coarse);
     }
+}
+
+void ResyncDaemon::correct_jump(Nanoseconds coarse_offset) {
+    EdgeReadOptions options;
+    options.scale = scale_;
+    // Speed matters now: one polled edge comes within a second, where interrupts would first
+    // cost a second for the stale one. The whole-second read just taken is the second,
+    // independent sample the edge must agree with; a full measurement follows at once.
+    options.count = 1;
+    options.use_interrupts = false;
+    measure_and_correct(options, coarse_offset);
+    if (measure_timer_) (void)measure_timer_->fire_soon();
 }
 
 void ResyncDaemon::clock_was_set() {
@@ -127,23 +145,33 @@ void ResyncDaemon::clock_was_set() {
     }
     spdlog::info("CLOCK_REALTIME was set by someone else: measuring now");
     servo_.reset();
-    measure_and_correct(true);
+    if (auto coarse = read_whole_second_offset()) correct_jump(*coarse);
 }
 
-void ResyncDaemon::measure_and_correct(bool after_jump) {
+void ResyncDaemon::measure_and_correct() {
     if (!ensure_rtc()) return;
     EdgeReadOptions options;
     options.scale = scale_;
-    // After a jump speed matters: two polled edges take at most two seconds, where interrupts
-    // would first cost a second for the stale one.
-    options.count = after_jump ? 2 : settings_.samples;
-    options.use_interrupts = !after_jump;
+    options.count = settings_.samples;
+    measure_and_correct(options, std::nullopt);
+}
+
+void ResyncDaemon::measure_and_correct(const EdgeReadOptions& options,
+                                       std::optional<Nanoseconds> coarse_offset) {
     auto limits = resolve_limits(settings_, devices_.files);
+    limits.min_samples = std::min(limits.min_samples, options.count);
     auto measurement = measure_offset(*rtc_, devices_.timebase, options, limits);
     if (!measurement) {
         lose_rtc(measurement.error());
         return;
     }
+    if (coarse_offset && measurement->verdict.accepted() &&
+        !edge_agrees_with_whole_second(measurement->estimate.offset_ns, *coarse_offset,
+                                       limits.max_disagreement_ns))
+        measurement->verdict = {Refusal::samples_disagree,
+                                fmt::format("the RTC edge ({} ns) disagrees with the whole-second "
+                                            "read just before it ({} ns): refusing",
+                                            measurement->estimate.offset_ns, *coarse_offset)};
     auto kernel = devices_.adjuster.read_state();
     if (!kernel) {
         spdlog::error("{}", kernel.error().message());

@@ -1,8 +1,9 @@
 // `rtc_resync daemon`: the measure-decide-correct pipeline driven by an event loop.
 //  - every check_interval (1 s): one RTC_RD_TIME against CLOCK_REALTIME in whole seconds, and
 //    CLOCK_BOOTTIME against CLOCK_MONOTONIC; a disagreement of jump_threshold or a resume from
-//    suspend triggers an immediate measurement (polled edges: no stale interrupt to skip) and
-//    correction, so a paused guest is right again within about two seconds of waking;
+//    suspend triggers an immediate correction from one polled edge checked against that
+//    whole-second read (no stale interrupt to skip), then a full measurement, so a paused guest
+//    is right again within about two seconds of waking;
 //  - every interval (60 s): a precise measurement; below the step threshold the offset is
 //    slewed and the frequency servo learns the clock's rate error;
 //  - someone set the clock (TFD_TIMER_CANCEL_ON_SET) other than us: measure at once;
@@ -52,7 +53,7 @@ class ResyncDaemon {
     // One cheap check (the 1 s timer's work), and one measurement with correction. Public for
     // tests, which drive them without a loop.
     void check();
-    void measure_and_correct(bool after_jump);
+    void measure_and_correct();
     void clock_was_set();
 
     double frequency_ppb() const { return servo_.frequency_ppb(); }
@@ -60,6 +61,10 @@ class ResyncDaemon {
 
   private:
     bool ensure_rtc();
+    std::optional<Nanoseconds> read_whole_second_offset();
+    void correct_jump(Nanoseconds coarse_offset);
+    void measure_and_correct(const EdgeReadOptions& options,
+                             std::optional<Nanoseconds> coarse_offset);
     void rtc_event();
     void lose_rtc(const Error& error);
     void reload();
