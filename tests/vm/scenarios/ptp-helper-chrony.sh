@@ -1,0 +1,43 @@
+#!/bin/sh
+# vm-timeout: 300
+# `ptp_kvm_helper chrony --write` with a real chronyd (issue 5): PHC0 selected within 60 s and
+# the offset chronyc reports after 2 minutes. Under TCG the bound is what we measured (see the
+# diag lines): under TCG chrony still reaches the issue's 10 us.
+
+ptp_kvm_helper load --force || not_ok "load --force"
+mkdir -p conf.d
+cat >chrony.conf <<CONF
+confdir $WORKDIR/conf.d
+driftfile $WORKDIR/chrony.drift
+CONF
+check "chrony --write writes the drop-in" \
+    ptp_kvm_helper chrony --write --config "$WORKDIR/chrony.conf"
+cat conf.d/ptp_kvm.conf
+check "the drop-in names /dev/ptp_kvm" grep -q '^refclock PHC /dev/ptp_kvm ' conf.d/ptp_kvm.conf
+
+# A chrony.conf whose makestep follows confdir would override ours: reported, exit 1.
+printf 'confdir %s/other\nmakestep 1 3\n' "$WORKDIR" >debian-like.conf
+mkdir -p other
+ptp_kvm_helper chrony --write --config "$WORKDIR/debian-like.conf" 2>warn.txt
+rc=$?
+check "a later makestep in chrony.conf is reported (exit 1: $rc)" test $rc = 1
+check "the report names its line" grep -q 'debian-like.conf:2' warn.txt
+
+chronyd -d -u root -f "$WORKDIR/chrony.conf" >chronyd.log 2>&1 &
+t0=$(date +%s)
+if wait_until 60 sh -c 'chronyc -n sources | grep -q "^#\* PHC0"'; then
+    ok "chronyd with our drop-in selects PHC0 within 60 s ($(($(date +%s) - t0)) s)"
+else
+    not_ok "chronyd with our drop-in selects PHC0 within 60 s"
+    cat chronyd.log
+fi
+sleep 120
+chronyc -n sources
+chronyc tracking
+# "Last offset" of chronyc tracking, in seconds.
+last=$(chronyc -c tracking | cut -d, -f6)
+diag "after 2 minutes: chronyc tracking last offset ${last} s"
+phc=$(kv offset_ns "$(vmprobe phc-offset /dev/ptp_kvm precise)")
+diag "after 2 minutes: independent PHC - system ${phc} ns"
+check_range "after 2 minutes |PHC - system| under 10 us" \
+    "$(awk -v n="$phc" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e3 }')" 0 10
