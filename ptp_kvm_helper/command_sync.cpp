@@ -4,6 +4,7 @@
 #include "common/logging.h"
 #include "common/system_files.h"
 #include "common/time_daemons.h"
+#include "common/vmclock.h"
 #include "ptp_kvm_helper/clock_follower.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/phc_discovery.h"
@@ -72,6 +73,7 @@ class SyncService {
             count_failure();
             return;
         }
+        check_vmclock();
         const Nanoseconds now = now_ns(CLOCK_MONOTONIC);
         auto update = follower_.update(*phc_, now);
         if (!update) return on_failure(update.error());
@@ -105,6 +107,7 @@ class SyncService {
                 phc_ = std::move(*opened);
                 devnode_ = std::filesystem::canonical(*path).string();
                 follower_.reset_device();
+                watch_vmclock();
                 spdlog::info("following {} ({})", *path, devnode_);
                 daemon_.notify_status("following " + *path);
                 return true;
@@ -123,7 +126,36 @@ class SyncService {
     void close_device() {
         phc_.reset();
         devnode_.clear();
+        vmclock_path_.reset();
+        vmclock_.reset();
         waiting_logged_ = false;
+    }
+
+    // A vmclock PHC comes with /dev/vmclockN, whose markers tell of migrations and restores.
+    void watch_vmclock() {
+        const std::string sysname = std::filesystem::path(devnode_).filename().string();
+        auto name = SystemFiles("/").read_line("/sys/class/ptp/" + sysname + "/clock_name");
+        if (!name) return;
+        vmclock_path_ = vmclock_device_for(*name);
+        if (vmclock_path_) spdlog::info("watching {} for migrations and restores", *vmclock_path_);
+    }
+
+    // After a migration the counter's rate is new and after a restore the time jumped: what
+    // the servo learnt is void, so it starts over (and steps) at this very update.
+    void check_vmclock() {
+        if (!vmclock_path_) return;
+        auto state = read_vmclock(*vmclock_path_);
+        if (!state) {
+            spdlog::debug("{}", state.error().message());
+            return;
+        }
+        if (vmclock_ && vmclock_disrupted(*vmclock_, *state)) {
+            log_with_fields(spdlog::level::warn,
+                            "vmclock reports a migration or snapshot restore; re-synchronising",
+                            {{"DISRUPTION_MARKER", std::to_string(state->disruption_marker)}});
+            follower_.reset_device();
+        }
+        vmclock_ = *state;
     }
 
     // Every update without a reading, whether the device fails or is missing, counts; after
@@ -176,6 +208,8 @@ class SyncService {
     ClockAdjuster& adjuster_;
     std::unique_ptr<DevicePhc> phc_;
     std::string devnode_;
+    std::optional<std::string> vmclock_path_;
+    std::optional<VmclockState> vmclock_;
     std::function<void()> daemon_timer_fire_ = [] {};
     int failures_ = 0;
     bool ready_ = false;
