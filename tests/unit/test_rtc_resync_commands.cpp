@@ -1,0 +1,247 @@
+#include "rtc_resync/commands.h"
+#include "rtc_resync/exit_codes.h"
+#include "rtc_resync/plausible_time.h"
+#include "rtc_resync/resync_daemon.h"
+#include "tests/fakes/fake_clock_adjuster.h"
+#include "tests/fakes/fake_device_finder.h"
+#include "tests/fakes/fake_rtc.h"
+#include "tests/unit/temp_dir.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+using namespace guestclock;
+
+namespace {
+
+Nanoseconds abs_ns(Nanoseconds ns) {
+    return ns < 0 ? -ns : ns;
+}
+
+// A guest whose true time is a month after this build, with a fake RTC, clocks and adjuster,
+// and a fixture root for /etc, /proc and the state directory.
+struct FakeGuest {
+    TempDir root;
+    SystemFiles files{root.path()};
+    FakeTimebase timebase;
+    FakeRtc rtc{timebase};
+    FakeClockAdjuster adjuster;
+    ResyncSettings settings;
+    std::ostringstream out;
+
+    FakeGuest() {
+        timebase.epoch_offset = build_date_ns() + 30 * 86400 * kNsPerSec - timebase.monoraw;
+    }
+
+    ResyncMachine machine() {
+        return {rtc, SelectedRtc{"/dev/rtc0", {"rtc0", "rtc_cmos"}}, timebase, adjuster, files};
+    }
+    int once(bool dry_run = false) {
+        auto m = machine();
+        return run_once(m, settings, {true, dry_run}, out);
+    }
+    int status() {
+        auto m = machine();
+        return run_status(m, settings, {true, false}, out);
+    }
+    bool last_good_written() const {
+        return files.exists("/var/lib/guestclock/" + std::string(kLastGoodFile));
+    }
+};
+
+} // namespace
+
+TEST_CASE("once steps a clock 37 s off back onto the RTC and remembers the time",
+          "[rtc_resync][once]") {
+    for (Nanoseconds error : {37 * kNsPerSec, -37 * kNsPerSec}) {
+        FakeGuest guest;
+        guest.timebase.realtime_error = error;
+        REQUIRE(guest.once() == kExitOk);
+        REQUIRE(guest.adjuster.steps.size() == 1);
+        REQUIRE(abs_ns(guest.adjuster.steps[0] + error) < 100 * kNsPerUs);
+        REQUIRE(guest.adjuster.slews.empty());
+        REQUIRE(guest.last_good_written());
+        REQUIRE_THAT(guest.out.str(), Catch::Contains("\"action\": \"step\""));
+        REQUIRE_THAT(guest.out.str(), Catch::Contains("\"applied\": true"));
+    }
+}
+
+TEST_CASE("once slews a small offset and a dry run changes nothing", "[rtc_resync][once]") {
+    FakeGuest guest;
+    guest.timebase.realtime_error = 3 * kNsPerMs;
+    REQUIRE(guest.once(true) == kExitOk);
+    REQUIRE(guest.adjuster.changed_nothing());
+    REQUIRE_FALSE(guest.last_good_written());
+    REQUIRE_THAT(guest.out.str(), Catch::Contains("\"applied\": false"));
+    REQUIRE(guest.once() == kExitOk);
+    REQUIRE(guest.adjuster.slews.size() == 1);
+    REQUIRE(abs_ns(guest.adjuster.slews[0] + 3 * kNsPerMs) < 100 * kNsPerUs);
+}
+
+TEST_CASE("status measures and changes nothing", "[rtc_resync][status]") {
+    FakeGuest guest;
+    guest.timebase.realtime_error = 37 * kNsPerSec;
+    REQUIRE(guest.status() == kExitOk);
+    REQUIRE(guest.adjuster.changed_nothing());
+    const std::string json = guest.out.str();
+    for (const char* key :
+         {"\"device\": \"/dev/rtc0\"", "\"rtc_name\": \"rtc_cmos\"", "\"offset_ns\": 370",
+          "\"uncertainty_ns\"", "\"method\": \"uie\"", "\"samples\": 3"})
+        REQUIRE_THAT(json, Catch::Contains(key));
+}
+
+TEST_CASE("a bogus RTC never moves the clock: 1970, 2000, after the last good time",
+          "[rtc_resync][once]") {
+    FakeGuest guest;
+    SECTION("RTC reset to 2000") {
+        guest.rtc.rtc_error = 946'684'800LL * kNsPerSec - guest.timebase.true_time();
+        REQUIRE(guest.once() == kExitBeforeFloor);
+    }
+    SECTION("RTC reset to the epoch") {
+        guest.rtc.rtc_error = -guest.timebase.true_time() + 5 * kNsPerSec;
+        REQUIRE(guest.once() == kExitBeforeFloor);
+    }
+    SECTION("RTC earlier than the last time we saw it") {
+        guest.root.write("var/lib/guestclock/" + std::string(kLastGoodFile),
+                         format_last_good(guest.timebase.true_time() + 3600 * kNsPerSec));
+        REQUIRE(guest.once() == kExitBeforeFloor);
+        REQUIRE_THAT(guest.out.str(), Catch::Contains("last known good"));
+    }
+    SECTION("RTC that cannot be read") {
+        guest.rtc.read_errno = EIO;
+        REQUIRE(guest.once() == kExitRuntime);
+    }
+    SECTION("RTC with an impossible date") {
+        guest.rtc.frozen_time = RtcTime{2026, 13, 1, 0, 0, 0};
+        REQUIRE(guest.once() == kExitRuntime);
+    }
+    REQUIRE(guest.adjuster.changed_nothing());
+}
+
+TEST_CASE("once stands down beside synchronised chronyd but steps a pause", "[rtc_resync][once]") {
+    FakeGuest guest;
+    guest.root.write("proc/412/comm", "chronyd\n");
+    guest.adjuster.state.synchronized = true;
+    guest.timebase.realtime_error = 400 * kNsPerMs;
+    REQUIRE(guest.once() == kExitOk);
+    REQUIRE(guest.adjuster.changed_nothing());
+    REQUIRE_THAT(guest.out.str(), Catch::Contains("stand_down"));
+    guest.timebase.realtime_error = -10 * kNsPerSec;
+    REQUIRE(guest.once() == kExitOk);
+    REQUIRE(guest.adjuster.steps.size() == 1);
+}
+
+TEST_CASE("once refuses to slew from an RTC the kernel writes back", "[rtc_resync][once]") {
+    FakeGuest guest;
+    guest.adjuster.state.synchronized = true; // 11-minute mode, no daemon of ours to blame
+    guest.timebase.realtime_error = 2 * kNsPerMs;
+    REQUIRE(guest.once() == kExitCircularReference);
+    REQUIRE(guest.adjuster.changed_nothing());
+}
+
+TEST_CASE("the time scale comes from /etc/adjtime unless given", "[rtc_resync][once]") {
+    FakeGuest guest;
+    guest.rtc.scale = RtcTimeScale::local;
+    guest.root.write("etc/adjtime", "0.0 0 0.0\n0\nLOCAL\n");
+    REQUIRE(guest.once() == kExitOk);
+    REQUIRE_THAT(guest.out.str(), Catch::Contains("\"time_scale\": \"LOCAL\""));
+    guest.root.write("etc/adjtime", "0.0 0 0.0\n0\nWHATEVER\n");
+    REQUIRE(guest.once() == kExitUsage);
+    guest.settings.time_scale = RtcTimeScale::local;
+    REQUIRE(guest.once() == kExitOk);
+}
+
+namespace {
+
+// The daemon's pipeline without an event loop: the test calls its handlers.
+struct DaemonRig {
+    FakeGuest guest;
+    FakeDeviceFinder finder;
+    FakeRtc* rtc = nullptr;
+    bool device_present = true;
+    std::unique_ptr<ResyncDaemon> daemon;
+
+    DaemonRig() {
+        finder.devices.push_back({"rtc",
+                                  "rtc0",
+                                  "/sys/devices/pnp0/00:01/rtc/rtc0",
+                                  "/dev/rtc0",
+                                  "rtc_cmos",
+                                  {},
+                                  {{"name", "rtc_cmos"}, {"hctosys", "1"}},
+                                  {}});
+        ResyncDevices devices{guest.adjuster, guest.timebase, guest.files, finder,
+                              [this](const std::string&) -> Result<std::unique_ptr<Rtc>> {
+                                  if (!device_present) return fail(ENOENT, "open /dev/rtc0");
+                                  auto opened = std::make_unique<FakeRtc>(guest.timebase);
+                                  rtc = opened.get();
+                                  return opened;
+                              }};
+        daemon = std::make_unique<ResyncDaemon>(devices, guest.settings,
+                                                [] { return Result<ResyncSettings>{}; });
+    }
+};
+
+} // namespace
+
+TEST_CASE("the daemon's whole-second check catches a pause and steps once",
+          "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.daemon->check(); // clocks agree: nothing to do
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    rig.guest.timebase.realtime_error = -10 * kNsPerSec + 300 * kNsPerMs;
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    REQUIRE(abs_ns(rig.guest.adjuster.steps[0] - (10 * kNsPerSec - 300 * kNsPerMs)) < kNsPerMs);
+    // The jump path polls one edge: no update interrupts, no stale second to wait out.
+    REQUIRE_FALSE(rig.rtc->uie_enabled);
+    // Our own step echoes back as a clock-set event: ignored once, acted on the next time.
+    rig.daemon->clock_was_set();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    rig.daemon->clock_was_set();
+    REQUIRE(rig.guest.adjuster.steps.size() == 2);
+}
+
+TEST_CASE("the daemon slews small offsets and learns the frequency", "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.guest.timebase.realtime_error = 2 * kNsPerMs;
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.slews.size() == 1);
+    REQUIRE(rig.guest.adjuster.frequencies_ppb.empty());
+    // 60 s later the clock has run 1.5 ms ahead again (25 ppm fast); the fake adjuster does
+    // not move the fake clock, so the slew's effect is modelled by resetting the error.
+    rig.guest.timebase.monoraw += 60 * kNsPerSec;
+    rig.guest.timebase.realtime_error = 1'500 * kNsPerUs;
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.frequencies_ppb.size() == 1);
+    // Half (the gain) of 1.5 ms per minute; the interval also holds the first measurement's own
+    // second or so of edges, hence the tolerance.
+    REQUIRE(rig.guest.adjuster.frequencies_ppb[0] == Approx(-12'500).epsilon(0.03));
+    REQUIRE(rig.daemon->last_decision()->action == Action::slew);
+}
+
+TEST_CASE("the daemon survives its RTC vanishing and picks it up again", "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.daemon->measure_and_correct();
+    rig.rtc->read_errno = ENODEV; // the device went away under us
+    rig.daemon->check();
+    rig.device_present = false;
+    rig.daemon->check();
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.steps.empty());
+    rig.device_present = true;
+    rig.guest.timebase.realtime_error = 5 * kNsPerSec;
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+}
+
+TEST_CASE("the daemon refuses a bogus RTC in every path", "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.guest.timebase.realtime_error = 0;
+    rig.daemon->measure_and_correct();
+    rig.rtc->rtc_error = 946'684'800LL * kNsPerSec - rig.guest.timebase.true_time();
+    rig.daemon->check(); // a 27-year "jump"
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.steps.empty());
+    REQUIRE(rig.daemon->last_decision()->refusal == Refusal::before_floor);
+}

@@ -1,0 +1,110 @@
+#include "common/rtc_calendar.h"
+#include "rtc_resync/plausible_time.h"
+#include "rtc_resync/settings.h"
+
+#include <catch2/catch.hpp>
+
+using namespace guestclock;
+
+TEST_CASE("durations parse exactly, with or without units", "[rtc_resync][settings]") {
+    REQUIRE(*parse_duration("2") == 2 * kNsPerSec);
+    REQUIRE(*parse_duration("0.128") == 128 * kNsPerMs);
+    REQUIRE(*parse_duration(".5") == 500 * kNsPerMs);
+    REQUIRE(*parse_duration("1.25s") == 1'250 * kNsPerMs);
+    REQUIRE(*parse_duration("250ms") == 250 * kNsPerMs);
+    REQUIRE(*parse_duration("100us") == 100 * kNsPerUs);
+    REQUIRE(*parse_duration("0.000000001") == 1);
+    for (const char* bad :
+         {"", "s", "-1", "+1", "1.2.3", "abc", "1 s", "1e3", "99999999999999999999"})
+        REQUIRE_FALSE(parse_duration(bad));
+}
+
+TEST_CASE("--min-time takes dates, date-times and epoch seconds", "[rtc_resync][settings]") {
+    REQUIRE(*parse_min_time("2026-01-31") ==
+            utc_calendar_to_epoch({2026, 1, 31, 0, 0, 0}) * kNsPerSec);
+    REQUIRE(*parse_min_time("2026-01-31 12:30:00") ==
+            utc_calendar_to_epoch({2026, 1, 31, 12, 30, 0}) * kNsPerSec);
+    REQUIRE(*parse_min_time("2026-01-31T12:30:00") ==
+            utc_calendar_to_epoch({2026, 1, 31, 12, 30, 0}) * kNsPerSec);
+    REQUIRE(*parse_min_time("@1769860800") == 1'769'860'800LL * kNsPerSec);
+    for (const char* bad : {"", "2026-02-30", "2026-01-31x", "2026-01-31 25:00:00", "@", "@-5",
+                            "31.01.2026", "2026-01"})
+        REQUIRE_FALSE(parse_min_time(bad));
+}
+
+TEST_CASE("the configuration file sets every key, and rejects what it does not know",
+          "[rtc_resync][settings]") {
+    ResyncSettings settings;
+    const char* text = "# rtc_resync.conf\n"
+                       "device = rtc1\n"
+                       "time_scale = local   # dual boot\n"
+                       "step_threshold = 0.5\n"
+                       "jump_threshold = 5\n"
+                       "interval = 120\n"
+                       "check_interval = 500ms\n"
+                       "min_time = 2026-01-01\n"
+                       "samples = 5\n"
+                       "no_step = yes\n"
+                       "allow_circular_reference = true\n"
+                       "state_directory = /tmp/state\n"
+                       "\n";
+    REQUIRE(apply_config_text(text, settings));
+    REQUIRE(settings.device == "rtc1");
+    REQUIRE(settings.time_scale == RtcTimeScale::local);
+    REQUIRE(settings.step_threshold == 500 * kNsPerMs);
+    REQUIRE(settings.jump_threshold == 5 * kNsPerSec);
+    REQUIRE(settings.interval == 120 * kNsPerSec);
+    REQUIRE(settings.check_interval == 500 * kNsPerMs);
+    REQUIRE(settings.min_time == utc_calendar_to_epoch({2026, 1, 1, 0, 0, 0}) * kNsPerSec);
+    REQUIRE(settings.samples == 5);
+    REQUIRE(settings.no_step);
+    REQUIRE(settings.allow_circular_reference);
+    REQUIRE(settings.state_directory == "/tmp/state");
+
+    for (const char* bad :
+         {"colour = blue\n", "interval\n", "interval =\n", "interval = soon\n", "samples = 1\n",
+          "no_step = maybe\n", "time_scale = gmt\n", "interval = 0.5\n"}) {
+        ResyncSettings fresh;
+        auto applied = apply_config_text(bad, fresh);
+        REQUIRE_FALSE(applied);
+    }
+    ResyncSettings fresh;
+    auto error = apply_config_text("\n\nfoo = 1\n", fresh);
+    REQUIRE_THAT(error.error().context, Catch::Contains("line 3"));
+}
+
+TEST_CASE("command-line values override the file", "[rtc_resync][settings]") {
+    ResyncSettings settings;
+    REQUIRE(apply_config_text("step_threshold = 1\ntime_scale = local\n", settings));
+    SettingOverrides overrides;
+    overrides.step_threshold = "0.01";
+    overrides.utc = true;
+    overrides.min_time = "@1800000000";
+    REQUIRE(apply_overrides(overrides, settings));
+    REQUIRE(settings.step_threshold == 10 * kNsPerMs);
+    REQUIRE(settings.time_scale == RtcTimeScale::utc);
+    REQUIRE(settings.min_time == 1'800'000'000LL * kNsPerSec);
+
+    SettingOverrides both;
+    both.utc = both.localtime = true;
+    REQUIRE_FALSE(apply_overrides(both, settings));
+    SettingOverrides bad;
+    bad.interval = "fast";
+    REQUIRE_FALSE(apply_overrides(bad, settings));
+}
+
+TEST_CASE("build dates and last-known-good files parse", "[rtc_resync][floor]") {
+    REQUIRE(*parse_build_date("Nov 21 2026") ==
+            utc_calendar_to_epoch({2026, 11, 21, 0, 0, 0}) * kNsPerSec);
+    REQUIRE(*parse_build_date("Feb  1 2027") ==
+            utc_calendar_to_epoch({2027, 2, 1, 0, 0, 0}) * kNsPerSec);
+    for (const char* bad : {"", "Nov 21 26", "Foo 21 2026", "Feb 30 2026", "Nov 2x 2026"})
+        REQUIRE_FALSE(parse_build_date(bad));
+    REQUIRE(build_date_ns() > utc_calendar_to_epoch({2026, 1, 1, 0, 0, 0}) * kNsPerSec);
+
+    REQUIRE(parse_last_good("1800000000\n") == 1'800'000'000LL * kNsPerSec);
+    REQUIRE(parse_last_good(format_last_good(1'800'000'000LL * kNsPerSec + 5)) ==
+            1'800'000'000LL * kNsPerSec);
+    for (const char* bad : {"", "\n", "-5\n", "0\n", "12abc\n", "1800000000 1\n"})
+        REQUIRE_FALSE(parse_last_good(bad));
+}
