@@ -15,12 +15,16 @@
 #                                                 ahead by PAUSED_NS as a real host's would (a
 #                                                 few ms after cont); --frozen-host: it does not
 #   host_time_ns                                  the host's CLOCK_REALTIME (ms-accurate at best)
+#   host_offset_ns                                host's CLOCK_REALTIME minus the guest's, taken
+#                                                 at the middle of the request (a few ms)
 #   qmp JSON                                      send one QMP command, print the reply
 #   kv KEY TEXT                                   value of KEY=value in TEXT ("" when absent)
 #   rtc_offset_ns [DEV]                           system clock minus RTC, edge-synchronised
 #   load_standin [PARAM=VALUE...]                 modprobe ptp_kvm, wait for /dev/ptp_kvm
 #   standin_set PARAM VALUE                       write a stand-in knob at run time
 #   standin_get PARAM                             read a stand-in knob
+#   standin_at_host_time                          move the stand-in's host clock onto the real
+#                                                 host's (to a few ms; it starts on the guest's)
 #   ns_to_s NS                                    NS as seconds with 3 decimals
 
 # The control channel is fd 3 under the runner; an interactive shell opens it here.
@@ -98,6 +102,12 @@ pause_vm() {
 }
 
 host_time_ns() { host_call "@@HOSTTIME"; }
+host_offset_ns() {
+    _g1=$(vmprobe now)
+    _h=$(host_call "@@HOSTTIME") || return 1
+    _g2=$(vmprobe now)
+    echo $((_h - (_g1 + _g2) / 2))
+}
 qmp() { host_call "@@QMP $1"; }
 
 kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
@@ -117,3 +127,7 @@ load_standin() {
 
 standin_set() { echo "$2" >"/sys/module/ptp_kvm/parameters/$1"; }
 standin_get() { cat "/sys/module/ptp_kvm/parameters/$1"; }
+standin_at_host_time() {
+    _o=$(host_offset_ns) || return 1
+    standin_set offset_ns $(($(standin_get offset_ns) + _o))
+}

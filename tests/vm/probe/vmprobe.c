@@ -11,6 +11,7 @@
  *   vmprobe phc-get    DEV            "phc_ns=<n>", or exit 1 with "errno=<n> <text>"
  *   vmprobe phc-offset DEV [MODE]     PHC minus CLOCK_REALTIME, MODE precise|basic (default
  *                                     precise): "offset_ns=<n> method=<mode>"
+ *   vmprobe now                       CLOCK_REALTIME in ns
  *   vmprobe ntp-reset                 kernel NTP state back to boot defaults: unsynchronised,
  *                                     no frequency correction, no slew in progress
  *
@@ -246,6 +247,10 @@ static int cmd_ntp_reset(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "now") == 0) {
+		printf("%lld\n", (long long)now_ns(CLOCK_REALTIME));
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "ntp-reset") == 0)
 		return cmd_ntp_reset();
 	if (argc > 1 && strncmp(argv[1], "rtc-", 4) == 0)
@@ -254,6 +259,6 @@ int main(int argc, char **argv)
 		return cmd_phc(argv[1], argv[2], argc > 3 ? argv[3] : "precise");
 	fprintf(stderr, "usage: vmprobe rtc-read|rtc-offset|rtc-sync [DEV]\n"
 			"       vmprobe phc-get DEV | phc-offset DEV [precise|basic]\n"
-			"       vmprobe ntp-reset\n");
+			"       vmprobe now | ntp-reset\n");
 	return 2;
 }
