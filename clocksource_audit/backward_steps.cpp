@@ -44,7 +44,7 @@ void compare_in_turn(Shared& shared, clockid_t clock, Nanoseconds end, int cpu) 
     }
 }
 
-}  // namespace
+} // namespace
 
 BackwardSteps measure_backward_steps(clockid_t clock, Nanoseconds duration) {
     cpu_set_t allowed;
@@ -58,9 +58,11 @@ BackwardSteps measure_backward_steps(clockid_t clock, Nanoseconds duration) {
     const Nanoseconds end = now_ns(CLOCK_MONOTONIC) + duration;
     std::vector<std::thread> threads;
     threads.reserve(cpus.size());
-    for (const int cpu : cpus) threads.emplace_back(compare_in_turn, std::ref(shared), clock, end, cpu);
-    for (auto& thread : threads) thread.join();
+    for (const int cpu : cpus)
+        threads.emplace_back(compare_in_turn, std::ref(shared), clock, end, cpu);
+    for (auto& thread : threads)
+        thread.join();
     return BackwardSteps{shared.reads, shared.steps, shared.largest, static_cast<int>(cpus.size())};
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -1,20 +1,23 @@
 #include "clocksource_audit/clocksources.h"
 
-#include <sstream>
 #include <spdlog/spdlog.h>
+#include <sstream>
 
 namespace guestclock {
 
 namespace {
 
-std::string current_path() { return std::string(kClocksourceDir) + "/current_clocksource"; }
+std::string current_path() {
+    return std::string(kClocksourceDir) + "/current_clocksource";
+}
 
-}  // namespace
+} // namespace
 
 std::vector<std::string> parse_available_clocksources(std::string_view text) {
     std::istringstream words{std::string(text)};
     std::vector<std::string> names;
-    for (std::string name; words >> name;) names.push_back(name);
+    for (std::string name; words >> name;)
+        names.push_back(name);
     return names;
 }
 
@@ -56,4 +59,4 @@ ClocksourceSwitch::~ClocksourceSwitch() {
                       current_path());
 }
 
-}  // namespace guestclock
+} // namespace guestclock

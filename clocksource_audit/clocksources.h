@@ -1,10 +1,10 @@
 // The kernel's clocksources (sysfs) and switching between them, always undone.
 #pragma once
 
+#include "common/system_files.h"
+
 #include <string>
 #include <vector>
-
-#include "common/system_files.h"
 
 namespace guestclock {
 
@@ -40,4 +40,4 @@ class ClocksourceSwitch {
     std::string original_;
 };
 
-}  // namespace guestclock
+} // namespace guestclock

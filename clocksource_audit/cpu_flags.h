@@ -12,7 +12,7 @@ namespace guestclock {
 std::set<std::string> parse_cpu_flags(std::string_view cpuinfo);
 
 // The flags the audit reports, in report order.
-inline constexpr std::string_view kTimeCpuFlags[] = {"constant_tsc", "nonstop_tsc", "tsc_known_freq",
-                                                      "hypervisor", "rdtscp"};
+inline constexpr std::string_view kTimeCpuFlags[] = {"constant_tsc", "nonstop_tsc",
+                                                     "tsc_known_freq", "hypervisor", "rdtscp"};
 
-}  // namespace guestclock
+} // namespace guestclock

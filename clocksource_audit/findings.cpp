@@ -42,40 +42,46 @@ void check_scenario(const AuditFacts& facts, std::vector<Finding>& out) {
                        "(cat /proc/cmdline) and is spelled no-kvmclock."});
     }
     if (inv.parameters.no_kvmclock_vsyscall && !inv.parameters.no_kvmclock && kvm_current) {
-        out.push_back({"no-kvmclock-vsyscall-alone", Severity::warning,
-                       "no-kvmclock-vsyscall without no-kvmclock keeps kvm-clock but takes it out of "
-                       "the vDSO: every clock_gettime becomes a system call",
-                       "Boot with both no-kvmclock no-kvmclock-vsyscall, or with neither."});
+        out.push_back(
+            {"no-kvmclock-vsyscall-alone", Severity::warning,
+             "no-kvmclock-vsyscall without no-kvmclock keeps kvm-clock but takes it out of "
+             "the vDSO: every clock_gettime becomes a system call",
+             "Boot with both no-kvmclock no-kvmclock-vsyscall, or with neither."});
     }
     if (inv.serves_ntp && kvm_current) {
-        std::string leak = "not measured (run with a measurement to see whether host slewing leaks)";
+        std::string leak =
+            "not measured (run with a measurement to see whether host slewing leaks)";
         if (const auto* m = find_measurement(facts.measurements, kKvmClock); m && m->rate)
             leak = fmt::format("its rate against the TSC wandered by {:.3f} ppm over the window",
                                m->rate->spread_ppm);
-        out.push_back({"ntp-server-on-kvmclock", Severity::warning,
-                       "this VM serves NTP (UDP port 123) while on kvm-clock, whose rate the host "
-                       "sets; " + leak,
-                       "Boot with no-kvmclock no-kvmclock-vsyscall so the TSC drives the clock; "
-                       "then ptp_kvm is unavailable and the RTC (rtc_resync) or NTP is the reference."});
+        out.push_back(
+            {"ntp-server-on-kvmclock", Severity::warning,
+             "this VM serves NTP (UDP port 123) while on kvm-clock, whose rate the host "
+             "sets; " +
+                 leak,
+             "Boot with no-kvmclock no-kvmclock-vsyscall so the TSC drives the clock; "
+             "then ptp_kvm is unavailable and the RTC (rtc_resync) or NTP is the reference."});
     }
     if (facts.expected) {
         const auto actual = detect_scenario(inv);
         if (actual != facts.expected) {
-            out.push_back({"expectation-not-met", Severity::error,
-                           fmt::format("expected the {} scenario, but {}", scenario_name(*facts.expected),
-                                       actual ? fmt::format("this guest is in the {} scenario",
-                                                            scenario_name(*actual))
-                                              : std::string("kvm-clock is registered and not in use")),
-                           *facts.expected == Scenario::no_kvmclock
-                               ? "Add no-kvmclock no-kvmclock-vsyscall to the image's kernel command line."
-                               : "Remove no-kvmclock from the kernel command line and select kvm-clock."});
+            out.push_back(
+                {"expectation-not-met", Severity::error,
+                 fmt::format("expected the {} scenario, but {}", scenario_name(*facts.expected),
+                             actual ? fmt::format("this guest is in the {} scenario",
+                                                  scenario_name(*actual))
+                                    : std::string("kvm-clock is registered and not in use")),
+                 *facts.expected == Scenario::no_kvmclock
+                     ? "Add no-kvmclock no-kvmclock-vsyscall to the image's kernel command line."
+                     : "Remove no-kvmclock from the kernel command line and select kvm-clock."});
         }
     }
     if (inv.hypervisor.kind == Hypervisor::kvm && !kvm_available) {
-        out.push_back({"no-kvmclock-reference", Severity::info,
-                       "kvm-clock is not registered, so ptp_kvm cannot work here (its cross-timestamps "
-                       "need kvm-clock's page): the RTC or NTP has to be the reference",
-                       "Run rtc_resync (or an NTP client) to keep the clock on the host's time."});
+        out.push_back(
+            {"no-kvmclock-reference", Severity::info,
+             "kvm-clock is not registered, so ptp_kvm cannot work here (its cross-timestamps "
+             "need kvm-clock's page): the RTC or NTP has to be the reference",
+             "Run rtc_resync (or an NTP client) to keep the clock on the host's time."});
     }
 }
 
@@ -111,32 +117,36 @@ void check_measurements(const AuditFacts& facts, std::vector<Finding>& out) {
         if (!m.measured) continue;
         if (m.current && !m.cost.vdso) {
             const auto* tsc = find_measurement(facts.measurements, "tsc");
-            std::string compare = tsc && tsc->cost.vdso
-                                      ? fmt::format("; tsc reads in {:.0f} ns through the vDSO", tsc->cost.vdso_ns)
-                                      : std::string();
+            std::string compare =
+                tsc && tsc->cost.vdso
+                    ? fmt::format("; tsc reads in {:.0f} ns through the vDSO", tsc->cost.vdso_ns)
+                    : std::string();
             const bool by_parameter = m.name == kKvmClock && inv.parameters.no_kvmclock_vsyscall;
-            out.push_back({"clock-gettime-syscall", Severity::warning,
-                           fmt::format("clock_gettime on {} is a system call{}: {:.0f} ns a read against "
-                                       "{:.0f} ns for the syscall itself{}",
-                                       m.name, by_parameter ? " (no-kvmclock-vsyscall)" : "",
-                                       m.cost.vdso_ns, m.cost.syscall_ns, compare),
-                           by_parameter ? "Boot with no-kvmclock too, so the TSC serves through the vDSO."
-                                        : "Prefer a clocksource the vDSO can read (tsc, kvm-clock)."});
+            out.push_back(
+                {"clock-gettime-syscall", Severity::warning,
+                 fmt::format("clock_gettime on {} is a system call{}: {:.0f} ns a read against "
+                             "{:.0f} ns for the syscall itself{}",
+                             m.name, by_parameter ? " (no-kvmclock-vsyscall)" : "", m.cost.vdso_ns,
+                             m.cost.syscall_ns, compare),
+                 by_parameter ? "Boot with no-kvmclock too, so the TSC serves through the vDSO."
+                              : "Prefer a clocksource the vDSO can read (tsc, kvm-clock)."});
         }
         if (m.backward.steps > 0) {
-            out.push_back({"backward-steps", Severity::error,
-                           fmt::format("{}: time ran backwards {} times across {} CPUs (largest {} ns)",
-                                       m.name, m.backward.steps, m.backward.cpus, m.backward.largest_ns),
-                           "Do not use this clocksource; on tsc, boot without tsc=reliable so the "
-                           "watchdog can catch unsynchronised TSCs."});
+            out.push_back(
+                {"backward-steps", Severity::error,
+                 fmt::format("{}: time ran backwards {} times across {} CPUs (largest {} ns)",
+                             m.name, m.backward.steps, m.backward.cpus, m.backward.largest_ns),
+                 "Do not use this clocksource; on tsc, boot without tsc=reliable so the "
+                 "watchdog can catch unsynchronised TSCs."});
         }
         if (m.rate && m.name == kKvmClock && m.rate->spread_ppm > kWanderLimitPpm &&
             m.rate->spread_ppm > 3 * m.rate->ci95_ppm) {
-            out.push_back({"kvmclock-rate-wander", Severity::warning,
-                           fmt::format("kvm-clock's rate against the TSC wandered by {:.3f} ppm: the "
-                                       "host's adjustments reach this guest",
-                                       m.rate->spread_ppm),
-                           "For NTP servers boot with no-kvmclock no-kvmclock-vsyscall."});
+            out.push_back(
+                {"kvmclock-rate-wander", Severity::warning,
+                 fmt::format("kvm-clock's rate against the TSC wandered by {:.3f} ppm: the "
+                             "host's adjustments reach this guest",
+                             m.rate->spread_ppm),
+                 "For NTP servers boot with no-kvmclock no-kvmclock-vsyscall."});
         }
         if (m.rate && std::abs(m.rate->rate_ppm) > kRateLimitPpm) {
             out.push_back({"rate-versus-tsc", Severity::warning,
@@ -145,11 +155,13 @@ void check_measurements(const AuditFacts& facts, std::vector<Finding>& out) {
                            "Check the TSC calibration in the kernel log (tsc: Refined TSC ...)."});
         }
         if (!m.current) continue;
-        if (m.reference && m.reference->rate_ppm && std::abs(*m.reference->rate_ppm) > kRateLimitPpm) {
-            out.push_back({"rate-versus-reference", Severity::warning,
-                           fmt::format("{} runs {:+.1f} ppm against {}", m.name, *m.reference->rate_ppm,
-                                       m.reference->device),
-                           "Let a servo correct the frequency (chrony, ptp_kvm_helper sync, rtc_resync)."});
+        if (m.reference && m.reference->rate_ppm &&
+            std::abs(*m.reference->rate_ppm) > kRateLimitPpm) {
+            out.push_back(
+                {"rate-versus-reference", Severity::warning,
+                 fmt::format("{} runs {:+.1f} ppm against {}", m.name, *m.reference->rate_ppm,
+                             m.reference->device),
+                 "Let a servo correct the frequency (chrony, ptp_kvm_helper sync, rtc_resync)."});
         }
     }
 }
@@ -163,20 +175,22 @@ void check_references(const AuditFacts& facts, std::vector<Finding>& out) {
                        "(ptp_kvm_helper load), or configure an NTP server."});
     } else if (inv.hypervisor.kind == Hypervisor::kvm && inv.phcs.empty() &&
                inv.clocksources.current == kKvmClock) {
-        out.push_back({"ptp-kvm-not-loaded", Severity::info,
-                       "a KVM guest on kvm-clock without a PHC: ptp_kvm would give the host's clock "
-                       "to within microseconds",
-                       "ptp_kvm_helper load && ptp_kvm_helper chrony --write"});
+        out.push_back(
+            {"ptp-kvm-not-loaded", Severity::info,
+             "a KVM guest on kvm-clock without a PHC: ptp_kvm would give the host's clock "
+             "to within microseconds",
+             "ptp_kvm_helper load && ptp_kvm_helper chrony --write"});
     }
     if (inv.kernel_clock && !inv.kernel_clock->synchronized && inv.time_daemons.empty()) {
-        out.push_back({"unsynchronised", Severity::info,
-                       "the kernel clock is unsynchronised and no time daemon runs: nothing corrects "
-                       "drift or pauses",
-                       "Enable rtc-resync.service, or chrony with ptp_kvm_helper's drop-in."});
+        out.push_back(
+            {"unsynchronised", Severity::info,
+             "the kernel clock is unsynchronised and no time daemon runs: nothing corrects "
+             "drift or pauses",
+             "Enable rtc-resync.service, or chrony with ptp_kvm_helper's drop-in."});
     }
 }
 
-}  // namespace
+} // namespace
 
 std::string_view severity_name(Severity severity) {
     switch (severity) {
@@ -221,4 +235,4 @@ bool findings_fail(const std::vector<Finding>& findings, bool strict) {
     return std::ranges::any_of(findings, [&](const Finding& f) { return f.severity >= threshold; });
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,13 +2,13 @@
 // and a remedy out. Pure, so every rule is tested on synthetic facts.
 #pragma once
 
+#include "clocksource_audit/inventory.h"
+#include "clocksource_audit/measurement.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "clocksource_audit/inventory.h"
-#include "clocksource_audit/measurement.h"
 
 namespace guestclock {
 
@@ -44,4 +44,4 @@ bool findings_fail(const std::vector<Finding>& findings, bool strict);
 
 inline constexpr std::string_view kKvmClock = "kvm-clock";
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -9,17 +9,22 @@ namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
 
-void remember(int signo) { g_signal = signo; }
+void remember(int signo) {
+    g_signal = signo;
+}
 
-}  // namespace
+} // namespace
 
 void install_interruption_handlers() {
     struct sigaction action {};
     action.sa_handler = remember;
     sigemptyset(&action.sa_mask);
-    for (const int signo : {SIGINT, SIGTERM, SIGHUP}) sigaction(signo, &action, nullptr);
+    for (const int signo : {SIGINT, SIGTERM, SIGHUP})
+        sigaction(signo, &action, nullptr);
 }
 
-int interruption_signal() { return g_signal; }
+int interruption_signal() {
+    return g_signal;
+}
 
-}  // namespace guestclock
+} // namespace guestclock

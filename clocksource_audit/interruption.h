@@ -8,4 +8,4 @@ void install_interruption_handlers();
 // The signal that asked us to stop, or 0.
 int interruption_signal();
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -7,7 +7,8 @@ namespace guestclock {
 namespace {
 
 std::vector<ClockDevice> clock_devices(DeviceFinder& finder, const char* subsystem,
-                                       const char* name_attribute, std::vector<std::string>& problems) {
+                                       const char* name_attribute,
+                                       std::vector<std::string>& problems) {
     std::vector<ClockDevice> out;
     auto devices = finder.enumerate(subsystem, {name_attribute, "hctosys"});
     if (!devices) {
@@ -30,13 +31,15 @@ std::vector<ClockDevice> clock_devices(DeviceFinder& finder, const char* subsyst
     return out;
 }
 
-}  // namespace
+} // namespace
 
 Inventory take_inventory(const InventorySources& sources) {
     Inventory inventory;
     auto& problems = inventory.problems;
-    if (auto clocksources = read_clocksources(sources.files)) inventory.clocksources = *clocksources;
-    else problems.push_back(clocksources.error().message());
+    if (auto clocksources = read_clocksources(sources.files))
+        inventory.clocksources = *clocksources;
+    else
+        problems.push_back(clocksources.error().message());
 
     if (auto cmdline = sources.files.read_line("/proc/cmdline")) {
         inventory.cmdline = *cmdline;
@@ -45,25 +48,31 @@ Inventory take_inventory(const InventorySources& sources) {
         problems.push_back(cmdline.error().message());
     }
 
-    if (auto cpuinfo = sources.files.read("/proc/cpuinfo")) inventory.cpu_flags = parse_cpu_flags(*cpuinfo);
-    else problems.push_back(cpuinfo.error().message());
+    if (auto cpuinfo = sources.files.read("/proc/cpuinfo"))
+        inventory.cpu_flags = parse_cpu_flags(*cpuinfo);
+    else
+        problems.push_back(cpuinfo.error().message());
 
     inventory.hypervisor = detect_hypervisor(sources.files);
 
     if (sources.read_kernel_log) {
-        if (auto log = read_kernel_log()) inventory.kernel_messages = parse_clocksource_messages(*log);
-        else problems.push_back(log.error().message());
+        if (auto log = read_kernel_log())
+            inventory.kernel_messages = parse_clocksource_messages(*log);
+        else
+            problems.push_back(log.error().message());
     }
 
     inventory.phcs = clock_devices(sources.devices, "ptp", "clock_name", problems);
     inventory.rtcs = clock_devices(sources.devices, "rtc", "name", problems);
 
-    if (auto state = sources.clock.read_state()) inventory.kernel_clock = *state;
-    else problems.push_back(state.error().message());
+    if (auto state = sources.clock.read_state())
+        inventory.kernel_clock = *state;
+    else
+        problems.push_back(state.error().message());
 
     inventory.time_daemons = find_time_daemons(sources.files);
     inventory.serves_ntp = serves_ntp(sources.files);
     return inventory;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

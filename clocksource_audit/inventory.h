@@ -1,11 +1,6 @@
 // Everything the audit learns without measuring: cheap enough (<200 ms) to run on every boot.
 #pragma once
 
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include "clocksource_audit/clocksources.h"
 #include "clocksource_audit/kernel_messages.h"
 #include "clocksource_audit/kernel_parameters.h"
@@ -15,16 +10,21 @@
 #include "common/system_files.h"
 #include "common/time_daemons.h"
 
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 namespace guestclock {
 
 struct ClockDevice {
     std::string devnode;
     std::string sysname;
-    std::string name;  // a PHC's clock_name, an RTC's name
+    std::string name; // a PHC's clock_name, an RTC's name
     std::string driver;
     std::vector<std::string> symlinks;
-    bool hctosys = false;  // RTCs: the kernel set the system clock from it at boot
-    std::vector<std::string> network_interfaces;  // PHCs of NICs
+    bool hctosys = false; // RTCs: the kernel set the system clock from it at boot
+    std::vector<std::string> network_interfaces; // PHCs of NICs
 };
 
 struct Inventory {
@@ -33,13 +33,13 @@ struct Inventory {
     TimeKernelParameters parameters;
     std::set<std::string> cpu_flags;
     HypervisorIdentity hypervisor;
-    std::optional<ClocksourceMessages> kernel_messages;  // absent when the log is unreadable
+    std::optional<ClocksourceMessages> kernel_messages; // absent when the log is unreadable
     std::vector<ClockDevice> phcs;
     std::vector<ClockDevice> rtcs;
     std::optional<KernelClockState> kernel_clock;
     std::vector<TimeDaemon> time_daemons;
     bool serves_ntp = false;
-    std::vector<std::string> problems;  // what could not be read, each one line
+    std::vector<std::string> problems; // what could not be read, each one line
 };
 
 struct InventorySources {
@@ -51,4 +51,4 @@ struct InventorySources {
 
 Inventory take_inventory(const InventorySources& sources);
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -21,7 +21,8 @@ std::string_view message_of(std::string_view line) {
         const auto close = line.find(']');
         if (close != std::string_view::npos) line.remove_prefix(close + 1);
     }
-    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.front() == ' ')
+        line.remove_prefix(1);
     return line;
 }
 
@@ -38,7 +39,7 @@ std::optional<std::int64_t> khz_after(std::string_view message, std::string_view
     return parse_mhz_as_khz(rest.substr(0, unit));
 }
 
-}  // namespace
+} // namespace
 
 std::optional<std::int64_t> parse_mhz_as_khz(std::string_view mhz) {
     const auto dot = mhz.find('.');
@@ -51,10 +52,12 @@ std::optional<std::int64_t> parse_mhz_as_khz(std::string_view mhz) {
     std::int64_t khz_part = 0;
     if (!fraction.empty()) {
         std::int64_t digits = 0;
-        auto [fend, fec] = std::from_chars(fraction.data(), fraction.data() + fraction.size(), digits);
+        auto [fend, fec] =
+            std::from_chars(fraction.data(), fraction.data() + fraction.size(), digits);
         if (fec != std::errc{} || fend != fraction.data() + fraction.size()) return std::nullopt;
         khz_part = digits;
-        for (size_t i = fraction.size(); i < 3; ++i) khz_part *= 10;
+        for (size_t i = fraction.size(); i < 3; ++i)
+            khz_part *= 10;
     }
     if (mhz_part <= 0) return std::nullopt;
     return mhz_part * 1000 + khz_part;
@@ -69,13 +72,15 @@ ClocksourceMessages parse_clocksource_messages(std::string_view kernel_log) {
         constexpr std::string_view kSwitched = "clocksource: Switched to clocksource ";
         if (starts_with(message, kSwitched)) {
             std::string_view name = message.substr(kSwitched.size());
-            while (!name.empty() && (name.back() == ' ' || name.back() == '\r')) name.remove_suffix(1);
+            while (!name.empty() && (name.back() == ' ' || name.back() == '\r'))
+                name.remove_suffix(1);
             if (!name.empty()) result.switches.emplace_back(name);
         } else if (message.find("Marking TSC unstable") != std::string_view::npos ||
                    message.find("as unstable") != std::string_view::npos ||
                    message.find("clocksource watchdog") != std::string_view::npos) {
             result.instability.emplace_back(message);
-        } else if (auto refined = khz_after(message, "tsc: Refined TSC clocksource calibration: ")) {
+        } else if (auto refined =
+                       khz_after(message, "tsc: Refined TSC clocksource calibration: ")) {
             result.tsc_khz = refined;
         } else if (auto detected = khz_after(message, "tsc: Detected ")) {
             detected_khz = detected;
@@ -95,4 +100,4 @@ Result<std::string> read_kernel_log() {
     return buffer;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -1,20 +1,20 @@
 // What the kernel log says about clocksources: switches, TSC instability, the TSC frequency.
 #pragma once
 
+#include "common/result.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
-
 namespace guestclock {
 
 struct ClocksourceMessages {
-    std::vector<std::string> switches;         // names from "Switched to clocksource NAME", in order
-    std::vector<std::string> instability;      // lines that mark the TSC (or a clocksource) unstable
-    std::optional<std::int64_t> tsc_khz;       // refined calibration if logged, else "Detected"
+    std::vector<std::string> switches;    // names from "Switched to clocksource NAME", in order
+    std::vector<std::string> instability; // lines that mark the TSC (or a clocksource) unstable
+    std::optional<std::int64_t> tsc_khz;  // refined calibration if logged, else "Detected"
 };
 
 // Parses kernel log text (syslog-style "<6>[ 0.29] ..." prefixes optional).
@@ -26,4 +26,4 @@ std::optional<std::int64_t> parse_mhz_as_khz(std::string_view mhz);
 // The kernel ring buffer (klogctl); needs CAP_SYSLOG when kernel.dmesg_restrict is set.
 Result<std::string> read_kernel_log();
 
-}  // namespace guestclock
+} // namespace guestclock

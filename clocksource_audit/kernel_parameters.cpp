@@ -27,7 +27,7 @@ std::vector<std::string> split_commas(std::string_view value) {
     return parts;
 }
 
-}  // namespace
+} // namespace
 
 std::vector<std::string> split_kernel_cmdline(std::string_view cmdline) {
     std::vector<std::string> words;
@@ -62,13 +62,17 @@ TimeKernelParameters parse_time_kernel_parameters(std::string_view cmdline) {
         const auto equals = word.find('=');
         const std::string name = normalise_name(std::string_view(word).substr(0, equals));
         const std::string value = equals == std::string::npos ? "" : word.substr(equals + 1);
-        if (name == "no-kvmclock") params.no_kvmclock = true;
-        else if (name == "no-kvmclock-vsyscall") params.no_kvmclock_vsyscall = true;
-        else if (name == "clocksource" && !value.empty()) params.clocksource = value;
+        if (name == "no-kvmclock")
+            params.no_kvmclock = true;
+        else if (name == "no-kvmclock-vsyscall")
+            params.no_kvmclock_vsyscall = true;
+        else if (name == "clocksource" && !value.empty())
+            params.clocksource = value;
         else if (name == "tsc")
-            for (auto& option : split_commas(value)) params.tsc_options.push_back(std::move(option));
+            for (auto& option : split_commas(value))
+                params.tsc_options.push_back(std::move(option));
     }
     return params;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

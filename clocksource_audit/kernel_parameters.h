@@ -11,8 +11,8 @@ namespace guestclock {
 struct TimeKernelParameters {
     bool no_kvmclock = false;
     bool no_kvmclock_vsyscall = false;
-    std::optional<std::string> clocksource;  // clocksource=NAME
-    std::vector<std::string> tsc_options;    // tsc=reliable,nowatchdog,... split on commas
+    std::optional<std::string> clocksource; // clocksource=NAME
+    std::vector<std::string> tsc_options;   // tsc=reliable,nowatchdog,... split on commas
 };
 
 // Splits a kernel command line into words as the kernel does: whitespace separates, double
@@ -21,4 +21,4 @@ std::vector<std::string> split_kernel_cmdline(std::string_view cmdline);
 
 TimeKernelParameters parse_time_kernel_parameters(std::string_view cmdline);
 
-}  // namespace guestclock
+} // namespace guestclock

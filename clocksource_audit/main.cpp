@@ -1,16 +1,16 @@
 // clocksource_audit: what drives this guest's clock, how well, and whether that is the right
 // choice for what the guest does.
-#include <cstdio>
-#include <fmt/format.h>
-#include <iostream>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
 #include "clocksource_audit/findings.h"
 #include "clocksource_audit/interruption.h"
 #include "clocksource_audit/measure.h"
 #include "clocksource_audit/report.h"
 #include "common/cli.h"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 using namespace guestclock;
 
@@ -31,10 +31,11 @@ struct Options {
 
 // Progress on stderr for measurements longer than 2 s; also where a SIGTERM stops the run.
 Status report_progress(Nanoseconds elapsed, Nanoseconds total) {
-    if (const int signo = interruption_signal()) return fail(EINTR, fmt::format("stopped by signal {}", signo));
+    if (const int signo = interruption_signal())
+        return fail(EINTR, fmt::format("stopped by signal {}", signo));
     if (total > 2 * kNsPerSec)
-        fmt::print(stderr, "clocksource_audit: measuring: {:.0f} of {:.0f} s{}", to_seconds(elapsed),
-                   to_seconds(total), isatty(STDERR_FILENO) ? "\r" : "\n");
+        fmt::print(stderr, "clocksource_audit: measuring: {:.0f} of {:.0f} s{}",
+                   to_seconds(elapsed), to_seconds(total), isatty(STDERR_FILENO) ? "\r" : "\n");
     return {};
 }
 
@@ -49,7 +50,8 @@ RtcTimeScale rtc_time_scale(const SystemFiles& files) {
 int run(const Options& options) {
     const auto expected = parse_scenario(options.expect);
     if (options.switch_clocksources && geteuid() != 0) {
-        spdlog::error("--switch needs root: it writes /sys/devices/system/clocksource/clocksource0/current_clocksource");
+        spdlog::error("--switch needs root: it writes "
+                      "/sys/devices/system/clocksource/clocksource0/current_clocksource");
         return kExitRuntime;
     }
     install_interruption_handlers();
@@ -71,7 +73,8 @@ int run(const Options& options) {
         measure.duration = static_cast<Nanoseconds>(options.duration_s * 1e9);
         measure.tsc_khz = report.tsc_khz;
         measure.progress = report_progress;
-        measure.reference = choose_reference(report.inventory, options.reference, measure.no_reference_because);
+        measure.reference =
+            choose_reference(report.inventory, options.reference, measure.no_reference_because);
         measure.rtc_scale = rtc_time_scale(files);
         auto measurements = measure_clocksources(report.inventory, files, measure);
         if (!measurements) {
@@ -89,8 +92,10 @@ int run(const Options& options) {
     report.findings = assess({report.inventory, report.measurements, expected});
 
     // 4. Output.
-    if (options.common.json) std::cout << format_json_report(report).dump(2) << '\n';
-    else std::cout << format_text_report(report);
+    if (options.common.json)
+        std::cout << format_json_report(report).dump(2) << '\n';
+    else
+        std::cout << format_text_report(report);
     if (!options.prometheus.empty()) {
         if (auto written = format_metrics(report).write(options.prometheus); !written) {
             spdlog::error("{}", written.error().message());
@@ -100,7 +105,7 @@ int run(const Options& options) {
     return findings_fail(report.findings, options.strict) ? kExitFindings : kExitOk;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"Audit the clocksources of a Linux virtual machine: inventory, read cost, rate "
@@ -110,14 +115,16 @@ int main(int argc, char** argv) {
     add_common_options(app, options.common);
     app.add_flag("!--no-measure", options.measure, "Inventory and findings only (fast)");
     app.add_flag("--switch", options.switch_clocksources,
-                 "Measure every available clocksource by switching to each (root); the original is restored");
+                 "Measure every available clocksource by switching to each (root); the original is "
+                 "restored");
     app.add_option("--clocksource", options.only, "With --switch: measure only these (repeatable)");
     app.add_option("--duration", options.duration_s, "Seconds of rate measurement per clocksource")
         ->check(CLI::Range(0.1, 3600.0));
     app.add_option("--reference", options.reference, "auto, none, /dev/ptpN or /dev/rtcN");
     app.add_option("--expect", options.expect, "Exit 1 unless this scenario holds")
         ->check(CLI::IsMember({"kvmclock", "no-kvmclock"}));
-    app.add_option("--prometheus", options.prometheus, "Also write node_exporter textfile metrics to FILE");
+    app.add_option("--prometheus", options.prometheus,
+                   "Also write node_exporter textfile metrics to FILE");
     app.add_flag("--strict", options.strict, "Exit 1 on warnings too, not only on errors");
     app.add_option("--root", options.root, "Read /sys and /proc below this directory (testing)");
     return run_cli(app, argc, argv, options.common, [&] { return run(options); });

@@ -27,25 +27,28 @@ Result<ClocksourceMeasurement> measure_current(const std::string& name, bool cur
     m.current = current;
     m.measured = true;
     m.cost = measure_read_cost(CLOCK_MONOTONIC);
-    auto reads = sample_clock_against_tsc(CLOCK_MONOTONIC_RAW, options.duration, kNsPerMs,
-                                          options.progress);
+    auto reads =
+        sample_clock_against_tsc(CLOCK_MONOTONIC_RAW, options.duration, kNsPerMs, options.progress);
     if (!reads) return std::unexpected(reads.error());
     if (options.tsc_khz) m.rate = rate_versus_tsc(*reads, *options.tsc_khz);
-    m.backward = measure_backward_steps(CLOCK_MONOTONIC,
-                                        std::min<Nanoseconds>(options.duration / 10, 500 * kNsPerMs));
+    m.backward = measure_backward_steps(
+        CLOCK_MONOTONIC, std::min<Nanoseconds>(options.duration / 10, 500 * kNsPerMs));
     if (!options.reference) {
         m.reference_problem = options.no_reference_because;
         return m;
     }
     auto reference = compare_with_reference(*options.reference, options.duration, options.rtc_scale,
                                             options.progress);
-    if (reference) m.reference = std::move(*reference);
-    else if (reference.error().errno_value == EINTR) return std::unexpected(reference.error());
-    else m.reference_problem = reference.error().message();
+    if (reference)
+        m.reference = std::move(*reference);
+    else if (reference.error().errno_value == EINTR)
+        return std::unexpected(reference.error());
+    else
+        m.reference_problem = reference.error().message();
     return m;
 }
 
-}  // namespace
+} // namespace
 
 std::optional<std::int64_t> nominal_tsc_khz(const Inventory& inventory) {
     if (inventory.kernel_messages && inventory.kernel_messages->tsc_khz)
@@ -90,7 +93,8 @@ Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory
         results.push_back(std::move(*measurement));
     }
     if (auto restored = switcher.restore(); !restored) return std::unexpected(restored.error());
-    add_unmeasured(inventory.clocksources, options.switch_clocksources ? "not selected" : "not current (use --switch)",
+    add_unmeasured(inventory.clocksources,
+                   options.switch_clocksources ? "not selected" : "not current (use --switch)",
                    results);
     return results;
 }
@@ -98,7 +102,8 @@ Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory
 void add_unmeasured(const ClocksourceList& list, const std::string& reason,
                     std::vector<ClocksourceMeasurement>& measurements) {
     for (const auto& name : list.available) {
-        if (std::ranges::any_of(measurements, [&](const auto& m) { return m.name == name; })) continue;
+        if (std::ranges::any_of(measurements, [&](const auto& m) { return m.name == name; }))
+            continue;
         ClocksourceMeasurement skipped;
         skipped.name = name;
         skipped.current = name == list.current;
@@ -107,4 +112,4 @@ void add_unmeasured(const ClocksourceList& list, const std::string& reason,
     }
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,22 +2,22 @@
 // rate against the TSC, backward steps; the original clocksource is always put back.
 #pragma once
 
+#include "clocksource_audit/inventory.h"
+#include "clocksource_audit/measurement.h"
+#include "clocksource_audit/reference.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "clocksource_audit/inventory.h"
-#include "clocksource_audit/measurement.h"
-#include "clocksource_audit/reference.h"
-
 namespace guestclock {
 
 struct MeasureOptions {
-    bool switch_clocksources = false;      // measure every available one, not just the current
-    std::vector<std::string> only;         // with switching: just these
-    Nanoseconds duration = 5 * kNsPerSec;  // of the rate window, per clocksource
-    std::optional<std::int64_t> tsc_khz;   // nominal TSC frequency; no rate without it
+    bool switch_clocksources = false;     // measure every available one, not just the current
+    std::vector<std::string> only;        // with switching: just these
+    Nanoseconds duration = 5 * kNsPerSec; // of the rate window, per clocksource
+    std::optional<std::int64_t> tsc_khz;  // nominal TSC frequency; no rate without it
     std::optional<ReferenceChoice> reference;
     std::string no_reference_because;
     RtcTimeScale rtc_scale = RtcTimeScale::utc;
@@ -28,7 +28,8 @@ struct MeasureOptions {
 std::optional<std::int64_t> nominal_tsc_khz(const Inventory& inventory);
 
 // Which clocksources a run measures, in order (the current one first).
-std::vector<std::string> clocksources_to_measure(const ClocksourceList& list, const MeasureOptions& options);
+std::vector<std::string> clocksources_to_measure(const ClocksourceList& list,
+                                                 const MeasureOptions& options);
 
 // Entries for the available clocksources not yet in measurements, so every report lists all.
 void add_unmeasured(const ClocksourceList& list, const std::string& reason,
@@ -38,4 +39,4 @@ Result<std::vector<ClocksourceMeasurement>> measure_clocksources(const Inventory
                                                                  const SystemFiles& files,
                                                                  const MeasureOptions& options);
 
-}  // namespace guestclock
+} // namespace guestclock

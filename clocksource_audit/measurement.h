@@ -2,36 +2,36 @@
 // reference clock exists) its offset and rate against that reference.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "clocksource_audit/backward_steps.h"
 #include "clocksource_audit/rate_measurement.h"
 #include "clocksource_audit/read_cost.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace guestclock {
 
 struct ReferenceComparison {
-    std::string device;  // "/dev/ptp0", "/dev/rtc0"
-    std::string method;  // "precise", "extended", "basic", "uie", "poll"
-    Nanoseconds offset_ns = 0;     // system clock minus reference, median
+    std::string device;        // "/dev/ptp0", "/dev/rtc0"
+    std::string method;        // "precise", "extended", "basic", "uie", "poll"
+    Nanoseconds offset_ns = 0; // system clock minus reference, median
     Nanoseconds uncertainty_ns = 0;
-    std::optional<double> rate_ppm;   // CLOCK_MONOTONIC_RAW against the reference
+    std::optional<double> rate_ppm; // CLOCK_MONOTONIC_RAW against the reference
     std::optional<double> rate_ci_ppm;
     std::size_t samples = 0;
 };
 
 struct ClocksourceMeasurement {
     std::string name;
-    bool current = false;     // the clocksource in use when the audit started
+    bool current = false; // the clocksource in use when the audit started
     bool measured = false;
     std::string not_measured_because;
     ReadCost cost;
     std::optional<RateVersusTsc> rate;
     BackwardSteps backward;
     std::optional<ReferenceComparison> reference;
-    std::string reference_problem;  // why no reference comparison, when one was wanted
+    std::string reference_problem; // why no reference comparison, when one was wanted
 };
 
-}  // namespace guestclock
+} // namespace guestclock

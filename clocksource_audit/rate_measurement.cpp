@@ -1,10 +1,10 @@
 #include "clocksource_audit/rate_measurement.h"
 
+#include "clocksource_audit/tsc.h"
+
 #include <algorithm>
 #include <pthread.h>
 #include <sched.h>
-
-#include "clocksource_audit/tsc.h"
 
 namespace guestclock {
 
@@ -39,19 +39,21 @@ TscBracketedRead narrowest_read(clockid_t clock) {
         clock_gettime(clock, &ts);
         read.tsc_after = read_tsc_ordered();
         read.clock_ns = to_ns(ts);
-        if (i == 0 || read.tsc_after - read.tsc_before < best.tsc_after - best.tsc_before) best = read;
+        if (i == 0 || read.tsc_after - read.tsc_before < best.tsc_after - best.tsc_before)
+            best = read;
     }
     return best;
 }
 
-}  // namespace
+} // namespace
 
 std::optional<RateVersusTsc> rate_versus_tsc(const std::vector<TscBracketedRead>& reads,
                                              std::int64_t tsc_khz) {
     if (reads.size() < 3 || tsc_khz <= 0) return std::nullopt;
     std::vector<std::uint64_t> widths;
     widths.reserve(reads.size());
-    for (const auto& read : reads) widths.push_back(read.tsc_after - read.tsc_before);
+    for (const auto& read : reads)
+        widths.push_back(read.tsc_after - read.tsc_before);
     std::vector<std::uint64_t> sorted = widths;
     std::ranges::nth_element(sorted, sorted.begin() + static_cast<long>(sorted.size() / 2));
     const std::uint64_t limit = 2 * sorted[sorted.size() / 2] + 1;
@@ -84,7 +86,8 @@ std::optional<RateVersusTsc> rate_versus_tsc(const std::vector<TscBracketedRead>
     return result;
 }
 
-Result<std::vector<TscBracketedRead>> sample_clock_against_tsc(clockid_t clock, Nanoseconds duration,
+Result<std::vector<TscBracketedRead>> sample_clock_against_tsc(clockid_t clock,
+                                                               Nanoseconds duration,
                                                                Nanoseconds spacing,
                                                                const ProgressCallback& progress) {
     // TSCs of different vCPUs may differ by a constant offset: staying on one CPU keeps such
@@ -103,11 +106,12 @@ Result<std::vector<TscBracketedRead>> sample_clock_against_tsc(clockid_t clock, 
         if (now >= next_progress) {
             next_progress += kNsPerSec;
             if (progress)
-                if (auto go_on = progress(now - start, duration); !go_on) return std::unexpected(go_on.error());
+                if (auto go_on = progress(now - start, duration); !go_on)
+                    return std::unexpected(go_on.error());
         }
         if (spacing > 0) nanosleep(&pause, nullptr);
     }
     return reads;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,15 +2,15 @@
 // line through (TSC time, clock time) gives the rate and its wander over the window.
 #pragma once
 
+#include "common/linear_fit.h"
+#include "common/result.h"
+#include "common/time_ns.h"
+
 #include <cstdint>
 #include <ctime>
 #include <functional>
 #include <optional>
 #include <vector>
-
-#include "common/linear_fit.h"
-#include "common/result.h"
-#include "common/time_ns.h"
 
 namespace guestclock {
 
@@ -21,10 +21,10 @@ struct TscBracketedRead {
 };
 
 struct RateVersusTsc {
-    double rate_ppm = 0;        // positive: the clock runs faster than the TSC's nominal rate
+    double rate_ppm = 0; // positive: the clock runs faster than the TSC's nominal rate
     double ci95_ppm = 0;
-    double spread_ppm = 0;      // max - min over the window's segments
-    std::size_t samples = 0;    // after dropping interrupted reads
+    double spread_ppm = 0;   // max - min over the window's segments
+    std::size_t samples = 0; // after dropping interrupted reads
     std::size_t dropped = 0;
 };
 
@@ -38,8 +38,9 @@ std::optional<RateVersusTsc> rate_versus_tsc(const std::vector<TscBracketedRead>
 using ProgressCallback = std::function<Status(Nanoseconds elapsed, Nanoseconds total)>;
 
 // Reads `clock` for `duration`, about every `spacing`, each bracketed by TSC reads.
-Result<std::vector<TscBracketedRead>> sample_clock_against_tsc(clockid_t clock, Nanoseconds duration,
+Result<std::vector<TscBracketedRead>> sample_clock_against_tsc(clockid_t clock,
+                                                               Nanoseconds duration,
                                                                Nanoseconds spacing,
                                                                const ProgressCallback& progress);
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -8,9 +8,9 @@
 namespace guestclock {
 
 struct ReadCost {
-    double vdso_ns = 0;     // libc's clock_gettime, which uses the vDSO when it can
-    double syscall_ns = 0;  // the clock_gettime system call itself
-    bool vdso = false;      // the libc path is clearly cheaper than the syscall
+    double vdso_ns = 0;    // libc's clock_gettime, which uses the vDSO when it can
+    double syscall_ns = 0; // the clock_gettime system call itself
+    bool vdso = false;     // the libc path is clearly cheaper than the syscall
 };
 
 // Pure: the vDSO path reads a clock in tens of ns; a syscall costs hundreds. A libc call that
@@ -20,4 +20,4 @@ bool looks_like_vdso(double libc_ns, double syscall_ns);
 // Minimum over a few batches of `calls` each: the minimum is the cost without interference.
 ReadCost measure_read_cost(clockid_t clock, int calls = 20000, int batches = 5);
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -1,13 +1,13 @@
 #include "clocksource_audit/reference.h"
 
-#include <algorithm>
-
 #include "common/linear_fit.h"
 #include "common/phc.h"
 #include "common/phc_kind.h"
 #include "common/rtc.h"
 #include "common/rtc_edges.h"
 #include "common/timebase.h"
+
+#include <algorithm>
 
 namespace guestclock {
 
@@ -28,7 +28,8 @@ Nanoseconds median(std::vector<Nanoseconds> values) {
 }
 
 Result<std::vector<ReferenceSample>> sample_phc(const std::string& path, Nanoseconds duration,
-                                                const ProgressCallback& progress, std::string& method) {
+                                                const ProgressCallback& progress,
+                                                std::string& method) {
     auto phc = DevicePhc::open(path);
     if (!phc) return std::unexpected(phc.error());
     SystemTimebase timebase;
@@ -39,7 +40,7 @@ Result<std::vector<ReferenceSample>> sample_phc(const std::string& path, Nanosec
     for (;;) {
         auto reading = read_phc_offset(**phc, kPhcReadsPerSample, first);
         if (!reading) return std::unexpected(reading.error());
-        first = reading->method;  // methods found unsupported are not tried again
+        first = reading->method; // methods found unsupported are not tried again
         method = std::string(phc_method_name(reading->method));
         const SystemTimestamp after = timebase.now();
         const PhcSample& best = tightest_sample(reading->samples);
@@ -60,7 +61,8 @@ Result<std::vector<ReferenceSample>> sample_phc(const std::string& path, Nanosec
 }
 
 Result<std::vector<ReferenceSample>> sample_rtc(const std::string& path, Nanoseconds duration,
-                                                RtcTimeScale scale, const ProgressCallback& progress,
+                                                RtcTimeScale scale,
+                                                const ProgressCallback& progress,
                                                 std::string& method) {
     auto rtc = DeviceRtc::open(path);
     if (!rtc) return std::unexpected(rtc.error());
@@ -71,12 +73,14 @@ Result<std::vector<ReferenceSample>> sample_rtc(const std::string& path, Nanosec
     while (samples.size() < wanted) {
         EdgeReadOptions options;
         options.scale = scale;
-        options.count = static_cast<int>(std::min<size_t>(kRtcEdgesPerCall, wanted - samples.size()));
+        options.count =
+            static_cast<int>(std::min<size_t>(kRtcEdgesPerCall, wanted - samples.size()));
         auto edges = read_edges(**rtc, timebase, options);
         if (!edges) return std::unexpected(edges.error());
         for (const auto& edge : *edges) {
             method = std::string(edge_method_name(edge.method));
-            samples.push_back({edge.realtime_ns, edge.monoraw_ns, edge.rtc_time_ns, edge.uncertainty_ns});
+            samples.push_back(
+                {edge.realtime_ns, edge.monoraw_ns, edge.rtc_time_ns, edge.uncertainty_ns});
         }
         if (progress)
             if (auto go_on = progress(timebase.now().monoraw - start, duration); !go_on)
@@ -85,7 +89,7 @@ Result<std::vector<ReferenceSample>> sample_rtc(const std::string& path, Nanosec
     return samples;
 }
 
-}  // namespace
+} // namespace
 
 std::optional<ReferenceChoice> choose_reference(const Inventory& inventory, std::string_view option,
                                                 std::string& why_none) {
@@ -95,7 +99,8 @@ std::optional<ReferenceChoice> choose_reference(const Inventory& inventory, std:
     }
     if (option != "auto") {
         const bool is_rtc = starts_with(option, "/dev/rtc");
-        return ReferenceChoice{is_rtc ? ReferenceKind::rtc : ReferenceKind::phc, std::string(option)};
+        return ReferenceChoice{is_rtc ? ReferenceKind::rtc : ReferenceKind::phc,
+                               std::string(option)};
     }
     std::vector<DeviceInfo> phcs;
     for (const auto& phc : inventory.phcs) {
@@ -116,13 +121,14 @@ std::optional<ReferenceChoice> choose_reference(const Inventory& inventory, std:
         if (rtc == nullptr || (candidate.hctosys && !rtc->hctosys)) rtc = &candidate;
     }
     if (rtc != nullptr) return ReferenceChoice{ReferenceKind::rtc, rtc->devnode};
-    why_none = inventory.phcs.empty() ? "no paravirtual PHC and no RTC"
-                                      : "only NIC PHCs (name one with --reference to use it) and no RTC";
+    why_none = inventory.phcs.empty()
+                   ? "no paravirtual PHC and no RTC"
+                   : "only NIC PHCs (name one with --reference to use it) and no RTC";
     return std::nullopt;
 }
 
-ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samples, std::string device,
-                                        std::string method) {
+ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samples,
+                                        std::string device, std::string method) {
     ReferenceComparison comparison;
     comparison.device = std::move(device);
     comparison.method = std::move(method);
@@ -138,13 +144,16 @@ ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samp
     // The pairing's own uncertainty plus the scatter around the median (median absolute
     // deviation): jitter the pairing does not see still makes the offset less certain.
     std::vector<Nanoseconds> deviations;
-    for (const auto o : offsets) deviations.push_back(o > comparison.offset_ns ? o - comparison.offset_ns : comparison.offset_ns - o);
+    for (const auto o : offsets)
+        deviations.push_back(o > comparison.offset_ns ? o - comparison.offset_ns
+                                                      : comparison.offset_ns - o);
     comparison.uncertainty_ns = median(uncertainties) + median(deviations);
 
     std::vector<double> reference_elapsed;
     std::vector<double> monoraw_elapsed;
     for (const auto& s : samples) {
-        reference_elapsed.push_back(static_cast<double>(s.reference_ns - samples.front().reference_ns));
+        reference_elapsed.push_back(
+            static_cast<double>(s.reference_ns - samples.front().reference_ns));
         monoraw_elapsed.push_back(static_cast<double>(s.monoraw_ns - samples.front().monoraw_ns));
     }
     if (auto rate = estimate_rate(reference_elapsed, monoraw_elapsed)) {
@@ -154,8 +163,9 @@ ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samp
     return comparison;
 }
 
-Result<ReferenceComparison> compare_with_reference(const ReferenceChoice& choice, Nanoseconds duration,
-                                                   RtcTimeScale rtc_scale, const ProgressCallback& progress) {
+Result<ReferenceComparison> compare_with_reference(const ReferenceChoice& choice,
+                                                   Nanoseconds duration, RtcTimeScale rtc_scale,
+                                                   const ProgressCallback& progress) {
     std::string method;
     auto samples = choice.kind == ReferenceKind::phc
                        ? sample_phc(choice.path, duration, progress, method)
@@ -164,4 +174,4 @@ Result<ReferenceComparison> compare_with_reference(const ReferenceChoice& choice
     return summarise_reference(*samples, choice.path, method);
 }
 
-}  // namespace guestclock
+} // namespace guestclock

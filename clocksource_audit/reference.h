@@ -2,14 +2,14 @@
 // there is one, else the RTC's second edges (also the host's time, one-second resolution).
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "clocksource_audit/inventory.h"
 #include "clocksource_audit/measurement.h"
 #include "clocksource_audit/rate_measurement.h"
 #include "common/rtc_calendar.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace guestclock {
 
@@ -27,19 +27,20 @@ std::optional<ReferenceChoice> choose_reference(const Inventory& inventory, std:
                                                 std::string& why_none);
 
 struct ReferenceSample {
-    Nanoseconds system_ns = 0;     // CLOCK_REALTIME
-    Nanoseconds monoraw_ns = 0;    // CLOCK_MONOTONIC_RAW at the same instant
+    Nanoseconds system_ns = 0;  // CLOCK_REALTIME
+    Nanoseconds monoraw_ns = 0; // CLOCK_MONOTONIC_RAW at the same instant
     Nanoseconds reference_ns = 0;
     Nanoseconds uncertainty_ns = 0;
 };
 
 // Pure: median offset (system minus reference), an uncertainty from the samples' own pairing
 // and their scatter, and the rate of CLOCK_MONOTONIC_RAW against the reference.
-ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samples, std::string device,
-                                        std::string method);
+ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samples,
+                                        std::string device, std::string method);
 
 // Samples the reference for about `duration`.
-Result<ReferenceComparison> compare_with_reference(const ReferenceChoice& choice, Nanoseconds duration,
-                                                   RtcTimeScale rtc_scale, const ProgressCallback& progress);
+Result<ReferenceComparison> compare_with_reference(const ReferenceChoice& choice,
+                                                   Nanoseconds duration, RtcTimeScale rtc_scale,
+                                                   const ProgressCallback& progress);
 
-}  // namespace guestclock
+} // namespace guestclock

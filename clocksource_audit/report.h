@@ -2,16 +2,16 @@
 // node_exporter textfile metrics for fleets.
 #pragma once
 
+#include "clocksource_audit/findings.h"
+#include "clocksource_audit/inventory.h"
+#include "clocksource_audit/measurement.h"
+#include "common/textfile_metrics.h"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "clocksource_audit/findings.h"
-#include "clocksource_audit/inventory.h"
-#include "clocksource_audit/measurement.h"
-#include "common/textfile_metrics.h"
 
 namespace guestclock {
 
@@ -21,7 +21,7 @@ struct AuditReport {
     std::vector<Finding> findings;
     std::optional<Scenario> scenario;
     std::optional<std::int64_t> tsc_khz;
-    Nanoseconds duration = 0;  // of each measurement window; 0 when nothing was measured
+    Nanoseconds duration = 0; // of each measurement window; 0 when nothing was measured
 };
 
 // Version of the JSON layout documented in clocksource_audit(8); bumped on incompatible change.
@@ -31,4 +31,4 @@ std::string format_text_report(const AuditReport& report);
 nlohmann::json format_json_report(const AuditReport& report);
 TextfileMetrics format_metrics(const AuditReport& report);
 
-}  // namespace guestclock
+} // namespace guestclock

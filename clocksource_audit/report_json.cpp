@@ -1,8 +1,8 @@
-#include <cmath>
-
 #include "clocksource_audit/cpu_flags.h"
 #include "clocksource_audit/report.h"
 #include "common/cli.h"
+
+#include <cmath>
 
 namespace guestclock {
 
@@ -29,8 +29,8 @@ nlohmann::json measurement_json(const ClocksourceMeasurement& m) {
     nlohmann::json j = {{"name", m.name}, {"current", m.current}, {"measured", m.measured}};
     if (!m.measured) {
         j["not_measured_because"] = m.not_measured_because;
-        for (const char* key : {"read_ns", "syscall_read_ns", "vdso", "rate_vs_tsc_ppm", "rate_ci_ppm",
-                                "rate_spread_ppm", "backward_steps", "reference"})
+        for (const char* key : {"read_ns", "syscall_read_ns", "vdso", "rate_vs_tsc_ppm",
+                                "rate_ci_ppm", "rate_spread_ppm", "backward_steps", "reference"})
             j[key] = nullptr;
         return j;
     }
@@ -47,8 +47,10 @@ nlohmann::json measurement_json(const ClocksourceMeasurement& m) {
                            {"cpus", m.backward.cpus}};
     if (m.reference) {
         const auto& r = *m.reference;
-        j["reference"] = {{"device", r.device},          {"method", r.method},
-                          {"offset_ns", r.offset_ns},     {"uncertainty_ns", r.uncertainty_ns},
+        j["reference"] = {{"device", r.device},
+                          {"method", r.method},
+                          {"offset_ns", r.offset_ns},
+                          {"uncertainty_ns", r.uncertainty_ns},
                           {"rate_ppm", optional_value(r.rate_ppm)},
                           {"rate_ci_ppm", optional_value(r.rate_ci_ppm)},
                           {"samples", r.samples}};
@@ -59,14 +61,15 @@ nlohmann::json measurement_json(const ClocksourceMeasurement& m) {
     return j;
 }
 
-}  // namespace
+} // namespace
 
 nlohmann::json format_json_report(const AuditReport& report) {
     const auto& inv = report.inventory;
     nlohmann::json j;
     j["schema_version"] = kJsonSchemaVersion;
     j["version"] = version_string();
-    j["scenario"] = report.scenario ? nlohmann::json(scenario_name(*report.scenario)) : nlohmann::json(nullptr);
+    j["scenario"] =
+        report.scenario ? nlohmann::json(scenario_name(*report.scenario)) : nlohmann::json(nullptr);
     j["hypervisor"] = {{"kind", hypervisor_name(inv.hypervisor.kind)},
                        {"cpuid_signature", inv.hypervisor.cpuid_signature},
                        {"sysfs_type", inv.hypervisor.sysfs_type}};
@@ -75,7 +78,8 @@ nlohmann::json format_json_report(const AuditReport& report) {
                               {"clocksource", optional_value(inv.parameters.clocksource)},
                               {"tsc", inv.parameters.tsc_options}};
     j["cpu_flags"] = nlohmann::json::object();
-    for (const auto flag : kTimeCpuFlags) j["cpu_flags"][std::string(flag)] = inv.cpu_flags.contains(std::string(flag));
+    for (const auto flag : kTimeCpuFlags)
+        j["cpu_flags"][std::string(flag)] = inv.cpu_flags.contains(std::string(flag));
     j["tsc_khz"] = optional_value(report.tsc_khz);
     if (inv.kernel_messages) {
         j["kernel_messages"] = {{"switches", inv.kernel_messages->switches},
@@ -86,20 +90,22 @@ nlohmann::json format_json_report(const AuditReport& report) {
     j["current_clocksource"] = inv.clocksources.current;
     j["measurement_duration_s"] = to_seconds(report.duration);
     j["clocksources"] = nlohmann::json::array();
-    for (const auto& m : report.measurements) j["clocksources"].push_back(measurement_json(m));
+    for (const auto& m : report.measurements)
+        j["clocksources"].push_back(measurement_json(m));
     j["phcs"] = clock_devices(inv.phcs);
     j["rtcs"] = clock_devices(inv.rtcs);
     if (inv.kernel_clock) {
         const auto& k = *inv.kernel_clock;
-        j["kernel_clock"] = {{"synchronized", k.synchronized}, {"pll", k.pll},
-                             {"state", k.clock_state},         {"offset_ns", k.offset_ns},
+        j["kernel_clock"] = {{"synchronized", k.synchronized},   {"pll", k.pll},
+                             {"state", k.clock_state},           {"offset_ns", k.offset_ns},
                              {"frequency_ppm", k.frequency_ppm}, {"maxerror_ns", k.maxerror_ns},
                              {"esterror_ns", k.esterror_ns}};
     } else {
         j["kernel_clock"] = nullptr;
     }
     j["time_daemons"] = nlohmann::json::array();
-    for (const auto& d : inv.time_daemons) j["time_daemons"].push_back({{"name", d.name}, {"pid", d.pid}});
+    for (const auto& d : inv.time_daemons)
+        j["time_daemons"].push_back({{"name", d.name}, {"pid", d.pid}});
     j["serves_ntp"] = inv.serves_ntp;
     j["findings"] = nlohmann::json::array();
     for (const auto& f : report.findings) {
@@ -112,4 +118,4 @@ nlohmann::json format_json_report(const AuditReport& report) {
     return j;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

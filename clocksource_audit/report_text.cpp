@@ -1,13 +1,15 @@
-#include <fmt/format.h>
-
 #include "clocksource_audit/cpu_flags.h"
 #include "clocksource_audit/report.h"
+
+#include <fmt/format.h>
 
 namespace guestclock {
 
 namespace {
 
-std::string yes_no(bool value) { return value ? "yes" : "no"; }
+std::string yes_no(bool value) {
+    return value ? "yes" : "no";
+}
 
 std::string devices_line(const std::vector<ClockDevice>& devices) {
     if (devices.empty()) return "none";
@@ -30,66 +32,81 @@ void measurement_lines(const ClocksourceMeasurement& m, std::string& out) {
     out += fmt::format("    read cost        {:.0f} ns ({}), syscall {:.0f} ns\n", m.cost.vdso_ns,
                        m.cost.vdso ? "vDSO" : "system call", m.cost.syscall_ns);
     if (m.rate)
-        out += fmt::format("    rate vs TSC      {:+.4f} ppm ± {:.2g} (95%), wander {:.2g} ppm, {} samples\n",
-                           m.rate->rate_ppm, m.rate->ci95_ppm, m.rate->spread_ppm, m.rate->samples);
+        out += fmt::format(
+            "    rate vs TSC      {:+.4f} ppm ± {:.2g} (95%), wander {:.2g} ppm, {} samples\n",
+            m.rate->rate_ppm, m.rate->ci95_ppm, m.rate->spread_ppm, m.rate->samples);
     else
         out += "    rate vs TSC      unknown (no nominal TSC frequency)\n";
     out += fmt::format("    backward steps   {} in {} reads on {} CPUs\n", m.backward.steps,
                        m.backward.reads, m.backward.cpus);
     if (m.reference) {
         const auto& r = *m.reference;
-        out += fmt::format("    vs {:<13} offset {:+.6f} s ± {:.6f} ({}, {} samples)", r.device,
-                           to_seconds(r.offset_ns), to_seconds(r.uncertainty_ns), r.method, r.samples);
-        if (r.rate_ppm) out += fmt::format(", rate {:+.3f} ppm ± {:.3f}", *r.rate_ppm, r.rate_ci_ppm.value_or(0));
+        out +=
+            fmt::format("    vs {:<13} offset {:+.6f} s ± {:.6f} ({}, {} samples)", r.device,
+                        to_seconds(r.offset_ns), to_seconds(r.uncertainty_ns), r.method, r.samples);
+        if (r.rate_ppm)
+            out +=
+                fmt::format(", rate {:+.3f} ppm ± {:.3f}", *r.rate_ppm, r.rate_ci_ppm.value_or(0));
         out += "\n";
     } else if (!m.reference_problem.empty()) {
         out += fmt::format("    reference        none: {}\n", m.reference_problem);
     }
 }
 
-}  // namespace
+} // namespace
 
 std::string format_text_report(const AuditReport& report) {
     const auto& inv = report.inventory;
     std::string out;
     out += "Guest clock audit\n\n";
     out += fmt::format("Hypervisor          {}{}\n", hypervisor_name(inv.hypervisor.kind),
-                       inv.hypervisor.cpuid_signature.empty() ? "" : " (CPUID \"" + inv.hypervisor.cpuid_signature + "\")");
-    out += fmt::format("Scenario            {}\n", report.scenario ? std::string(scenario_name(*report.scenario))
-                                                                   : "kvm-clock registered but not in use");
+                       inv.hypervisor.cpuid_signature.empty()
+                           ? ""
+                           : " (CPUID \"" + inv.hypervisor.cpuid_signature + "\")");
+    out += fmt::format("Scenario            {}\n",
+                       report.scenario ? std::string(scenario_name(*report.scenario))
+                                       : "kvm-clock registered but not in use");
     out += fmt::format("Clocksource         {} (available: {})\n", inv.clocksources.current,
                        fmt::join(inv.clocksources.available, " "));
     std::string params;
     if (inv.parameters.no_kvmclock) params += " no-kvmclock";
     if (inv.parameters.no_kvmclock_vsyscall) params += " no-kvmclock-vsyscall";
     if (inv.parameters.clocksource) params += " clocksource=" + *inv.parameters.clocksource;
-    if (!inv.parameters.tsc_options.empty()) params += fmt::format(" tsc={}", fmt::join(inv.parameters.tsc_options, ","));
+    if (!inv.parameters.tsc_options.empty())
+        params += fmt::format(" tsc={}", fmt::join(inv.parameters.tsc_options, ","));
     out += fmt::format("Kernel parameters  {}\n", params.empty() ? " none time-related" : params);
     std::string flags;
     for (const auto flag : kTimeCpuFlags)
         flags += fmt::format(" {}{}", inv.cpu_flags.contains(std::string(flag)) ? "+" : "-", flag);
     out += fmt::format("CPU flags          {}\n", flags);
     out += fmt::format("TSC frequency       {}\n",
-                       report.tsc_khz ? fmt::format("{:.3f} MHz", static_cast<double>(*report.tsc_khz) / 1000) : "unknown");
+                       report.tsc_khz
+                           ? fmt::format("{:.3f} MHz", static_cast<double>(*report.tsc_khz) / 1000)
+                           : "unknown");
     if (inv.kernel_messages && !inv.kernel_messages->switches.empty())
-        out += fmt::format("Kernel switched to  {}\n", fmt::join(inv.kernel_messages->switches, " -> "));
+        out += fmt::format("Kernel switched to  {}\n",
+                           fmt::join(inv.kernel_messages->switches, " -> "));
     out += fmt::format("PTP clocks          {}\n", devices_line(inv.phcs));
     out += fmt::format("RTCs                {}\n", devices_line(inv.rtcs));
     if (inv.kernel_clock) {
         const auto& k = *inv.kernel_clock;
-        out += fmt::format("Kernel clock        {}, frequency {:+.3f} ppm, maxerror {} us, esterror {} us\n",
-                           k.synchronized ? "synchronised" : "unsynchronised", k.frequency_ppm,
-                           k.maxerror_ns / kNsPerUs, k.esterror_ns / kNsPerUs);
+        out += fmt::format(
+            "Kernel clock        {}, frequency {:+.3f} ppm, maxerror {} us, esterror {} us\n",
+            k.synchronized ? "synchronised" : "unsynchronised", k.frequency_ppm,
+            k.maxerror_ns / kNsPerUs, k.esterror_ns / kNsPerUs);
     }
     std::string daemons;
-    for (const auto& d : inv.time_daemons) daemons += fmt::format(" {}[{}]", d.name, d.pid);
-    out += fmt::format("Time daemons       {}; serves NTP: {}\n", daemons.empty() ? " none" : daemons, yes_no(inv.serves_ntp));
+    for (const auto& d : inv.time_daemons)
+        daemons += fmt::format(" {}[{}]", d.name, d.pid);
+    out += fmt::format("Time daemons       {}; serves NTP: {}\n",
+                       daemons.empty() ? " none" : daemons, yes_no(inv.serves_ntp));
 
     if (!report.measurements.empty()) {
-        out += report.duration > 0
-                   ? fmt::format("\nMeasurements ({:.0f} s window each)\n", to_seconds(report.duration))
-                   : std::string("\nClocksources\n");
-        for (const auto& m : report.measurements) measurement_lines(m, out);
+        out += report.duration > 0 ? fmt::format("\nMeasurements ({:.0f} s window each)\n",
+                                                 to_seconds(report.duration))
+                                   : std::string("\nClocksources\n");
+        for (const auto& m : report.measurements)
+            measurement_lines(m, out);
     }
 
     out += "\nFindings\n";
@@ -98,8 +115,9 @@ std::string format_text_report(const AuditReport& report) {
         out += fmt::format("  [{}] {}: {}\n", severity_name(f.severity), f.id, f.message);
         if (!f.remedy.empty()) out += fmt::format("      remedy: {}\n", f.remedy);
     }
-    for (const auto& problem : inv.problems) out += fmt::format("\nNot readable: {}\n", problem);
+    for (const auto& problem : inv.problems)
+        out += fmt::format("\nNot readable: {}\n", problem);
     return out;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

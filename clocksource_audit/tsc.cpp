@@ -15,7 +15,7 @@ bool cpu_has_rdtscp() {
 
 const bool g_has_rdtscp = cpu_has_rdtscp();
 
-}  // namespace
+} // namespace
 
 std::uint64_t read_tsc_ordered() {
     if (g_has_rdtscp) {
@@ -28,4 +28,4 @@ std::uint64_t read_tsc_ordered() {
     return tsc;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -10,4 +10,4 @@ namespace guestclock {
 // CPU model, for one, lacks rdtscp).
 std::uint64_t read_tsc_ordered();
 
-}  // namespace guestclock
+} // namespace guestclock

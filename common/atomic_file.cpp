@@ -1,10 +1,10 @@
 #include "common/atomic_file.h"
 
+#include "common/file_descriptor.h"
+
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
-
-#include "common/file_descriptor.h"
 
 namespace guestclock {
 
@@ -33,4 +33,4 @@ Status write_file_atomically(const std::filesystem::path& path, std::string_view
     return {};
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,10 +2,10 @@
 // collector, chrony's conf.d, state under /var/lib/guestclock).
 #pragma once
 
+#include "common/result.h"
+
 #include <filesystem>
 #include <string_view>
-
-#include "common/result.h"
 
 namespace guestclock {
 
@@ -13,4 +13,4 @@ namespace guestclock {
 Status write_file_atomically(const std::filesystem::path& path, std::string_view content,
                              unsigned mode = 0644);
 
-}  // namespace guestclock
+} // namespace guestclock

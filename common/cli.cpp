@@ -8,7 +8,9 @@
 
 namespace guestclock {
 
-std::string version_string() { return GUESTCLOCK_VERSION; }
+std::string version_string() {
+    return GUESTCLOCK_VERSION;
+}
 
 void add_common_options(CLI::App& app, CommonOptions& options) {
     app.add_flag("--json", options.json, "Print machine-readable JSON on stdout");
@@ -34,4 +36,4 @@ int run_cli(CLI::App& app, int argc, char** argv, const CommonOptions& options,
     }
 }
 
-}  // namespace guestclock
+} // namespace guestclock

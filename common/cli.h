@@ -1,18 +1,17 @@
 // Command-line conventions shared by every tool, documented in each man page's EXIT STATUS.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace guestclock {
 
 enum ExitCode : int {
     kExitOk = 0,
-    kExitFindings = 1,  // the tool worked and found something wrong (or nothing to select)
-    kExitUsage = 2,     // bad command line or configuration
-    kExitRuntime = 3,   // the tool could not do its job (device, permission, kernel)
+    kExitFindings = 1, // the tool worked and found something wrong (or nothing to select)
+    kExitUsage = 2,    // bad command line or configuration
+    kExitRuntime = 3,  // the tool could not do its job (device, permission, kernel)
 };
 
 struct CommonOptions {
@@ -31,4 +30,4 @@ int run_cli(CLI::App& app, int argc, char** argv, const CommonOptions& options,
 
 std::string version_string();
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -13,7 +13,7 @@ Result<int> adjust(timex& tx, const char* what) {
     return state;
 }
 
-}  // namespace
+} // namespace
 
 Result<KernelClockState> SystemClockAdjuster::read_state() {
     timex tx{};
@@ -27,7 +27,7 @@ Status SystemClockAdjuster::step(Nanoseconds offset) {
     tx.modes = ADJ_SETOFFSET | ADJ_NANO;
     const timespec ts = to_timespec(offset);
     tx.time.tv_sec = ts.tv_sec;
-    tx.time.tv_usec = ts.tv_nsec;  // with ADJ_NANO this field holds nanoseconds
+    tx.time.tv_usec = ts.tv_nsec; // with ADJ_NANO this field holds nanoseconds
     auto state = adjust(tx, "clock_adjtime ADJ_SETOFFSET");
     if (!state) return std::unexpected(state.error());
     return {};
@@ -67,4 +67,4 @@ Status SystemClockAdjuster::set_sync_status(bool synchronized, Nanoseconds maxer
     return {};
 }
 
-}  // namespace guestclock
+} // namespace guestclock

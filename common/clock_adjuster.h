@@ -22,7 +22,8 @@ class ClockAdjuster {
     virtual Status set_frequency_ppb(double ppb) = 0;
     // Publishes our estimate of the clock's quality: clears or sets STA_UNSYNC (leaving the
     // other status bits) and sets maxerror/esterror, so other programs see the clock's state.
-    virtual Status set_sync_status(bool synchronized, Nanoseconds maxerror, Nanoseconds esterror) = 0;
+    virtual Status set_sync_status(bool synchronized, Nanoseconds maxerror,
+                                   Nanoseconds esterror) = 0;
 };
 
 // The real clock, via clock_adjtime(CLOCK_REALTIME). Needs CAP_SYS_TIME for all but read_state.
@@ -38,4 +39,4 @@ class SystemClockAdjuster final : public ClockAdjuster {
 // The kernel's frequency correction is bounded to +-500 ppm (MAXFREQ).
 inline constexpr double kMaxFrequencyPpb = 500'000.0;
 
-}  // namespace guestclock
+} // namespace guestclock

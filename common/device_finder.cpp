@@ -1,15 +1,17 @@
 #include "common/device_finder.h"
 
+#include "common/udev_handles.h"
+
 #include <algorithm>
 #include <filesystem>
-
-#include "common/udev_handles.h"
 
 namespace guestclock {
 
 namespace {
 
-std::string or_empty(const char* s) { return s != nullptr ? s : ""; }
+std::string or_empty(const char* s) {
+    return s != nullptr ? s : "";
+}
 
 // A PHC that belongs to a NIC lists that NIC's interfaces under its parent's net/ directory.
 std::vector<std::string> network_interfaces_of(udev_device* device) {
@@ -17,17 +19,19 @@ std::vector<std::string> network_interfaces_of(udev_device* device) {
     udev_device* parent = udev_device_get_parent(device);
     if (parent == nullptr) return names;
     std::error_code ec;
-    const std::filesystem::path net = std::filesystem::path(udev_device_get_syspath(parent)) / "net";
+    const std::filesystem::path net =
+        std::filesystem::path(udev_device_get_syspath(parent)) / "net";
     for (std::filesystem::directory_iterator it(net, ec), end; !ec && it != end; it.increment(ec))
         names.push_back(it->path().filename().string());
     std::ranges::sort(names);
     return names;
 }
 
-}  // namespace
+} // namespace
 
-Result<std::vector<DeviceInfo>> UdevDeviceFinder::enumerate(
-    std::string_view subsystem, const std::vector<std::string>& attributes) {
+Result<std::vector<DeviceInfo>>
+UdevDeviceFinder::enumerate(std::string_view subsystem,
+                            const std::vector<std::string>& attributes) {
     UdevPtr context(udev_new());
     if (!context) return fail_errno("udev_new");
     UdevEnumeratePtr enumeration(udev_enumerate_new(context.get()));
@@ -40,8 +44,9 @@ Result<std::vector<DeviceInfo>> UdevDeviceFinder::enumerate(
     std::vector<DeviceInfo> devices;
     udev_list_entry* entry = nullptr;
     udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(enumeration.get())) {
-        UdevDevicePtr device(udev_device_new_from_syspath(context.get(), udev_list_entry_get_name(entry)));
-        if (!device) continue;  // removed while we were enumerating
+        UdevDevicePtr device(
+            udev_device_new_from_syspath(context.get(), udev_list_entry_get_name(entry)));
+        if (!device) continue; // removed while we were enumerating
         DeviceInfo info;
         info.subsystem = subsystem_name;
         info.sysname = or_empty(udev_device_get_sysname(device.get()));
@@ -63,4 +68,4 @@ Result<std::vector<DeviceInfo>> UdevDeviceFinder::enumerate(
     return devices;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -31,4 +31,4 @@ class FileDescriptor {
     int fd_ = -1;
 };
 
-}  // namespace guestclock
+} // namespace guestclock

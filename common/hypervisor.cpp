@@ -38,7 +38,8 @@ std::string_view hypervisor_name(Hypervisor kind) {
 HypervisorIdentity detect_hypervisor(const SystemFiles& files) {
     HypervisorIdentity identity;
     unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0) identity.cpuid_hypervisor_bit = (ecx >> 31) & 1U;
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0)
+        identity.cpuid_hypervisor_bit = (ecx >> 31) & 1U;
     if (identity.cpuid_hypervisor_bit) {
         // Leaf 0x40000000 is only meaningful with the hypervisor bit set.
         __cpuid(0x40000000, eax, ebx, ecx, edx);
@@ -46,12 +47,13 @@ HypervisorIdentity detect_hypervisor(const SystemFiles& files) {
         std::memcpy(signature + 0, &ebx, 4);
         std::memcpy(signature + 4, &ecx, 4);
         std::memcpy(signature + 8, &edx, 4);
-        identity.cpuid_signature = signature;  // stops at the first NUL ("KVMKVMKVM\0\0\0")
+        identity.cpuid_signature = signature; // stops at the first NUL ("KVMKVMKVM\0\0\0")
     }
     if (auto type = files.read_line("/sys/hypervisor/type")) identity.sysfs_type = *type;
     identity.kind = classify_hypervisor_signature(identity.cpuid_signature);
-    if (identity.kind == Hypervisor::none && identity.sysfs_type == "xen") identity.kind = Hypervisor::xen;
+    if (identity.kind == Hypervisor::none && identity.sysfs_type == "xen")
+        identity.kind = Hypervisor::xen;
     return identity;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -17,4 +17,4 @@ KernelClockState decode_timex(const timex& tx, int clock_state) {
     return state;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

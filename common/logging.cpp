@@ -2,13 +2,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <sys/stat.h>
-#include <syslog.h>
-#include <vector>
-
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/systemd_sink.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <systemd/sd-journal.h>
+#include <vector>
 
 namespace guestclock {
 
@@ -32,7 +31,7 @@ int syslog_priority(spdlog::level::level_enum level) {
     }
 }
 
-}  // namespace
+} // namespace
 
 bool stderr_is_journal() {
     const char* stream = std::getenv("JOURNAL_STREAM");
@@ -70,7 +69,8 @@ void log_with_fields(spdlog::level::level_enum level, std::string_view message,
     if (!spdlog::should_log(level)) return;
     if (!g_journal) {
         std::string line(message);
-        for (const auto& [key, value] : fields) line += " " + std::string(key) + "=" + value;
+        for (const auto& [key, value] : fields)
+            line += " " + std::string(key) + "=" + value;
         spdlog::log(level, "{}", line);
         return;
     }
@@ -78,11 +78,13 @@ void log_with_fields(spdlog::level::level_enum level, std::string_view message,
     items.push_back("MESSAGE=" + std::string(message));
     items.push_back("PRIORITY=" + std::to_string(syslog_priority(level)));
     items.push_back("SYSLOG_IDENTIFIER=" + g_identifier);
-    for (const auto& [key, value] : fields) items.push_back("GUESTCLOCK_" + std::string(key) + "=" + value);
+    for (const auto& [key, value] : fields)
+        items.push_back("GUESTCLOCK_" + std::string(key) + "=" + value);
     std::vector<iovec> iov;
     iov.reserve(items.size());
-    for (auto& item : items) iov.push_back({item.data(), item.size()});
+    for (auto& item : items)
+        iov.push_back({item.data(), item.size()});
     sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <initializer_list>
+#include <spdlog/spdlog.h>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 namespace guestclock {
 
@@ -25,4 +24,4 @@ using LogField = std::pair<std::string_view, std::string>;
 void log_with_fields(spdlog::level::level_enum level, std::string_view message,
                      std::initializer_list<LogField> fields);
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -9,7 +9,9 @@ std::string Error::message() const {
     return context + ": " + std::strerror(errno_value);
 }
 
-bool Error::is_not_supported() const { return errno_is_not_supported(errno_value); }
+bool Error::is_not_supported() const {
+    return errno_is_not_supported(errno_value);
+}
 
 bool errno_is_not_supported(int errno_value) {
     switch (errno_value) {
@@ -24,4 +26,4 @@ bool errno_is_not_supported(int errno_value) {
     }
 }
 
-}  // namespace guestclock
+} // namespace guestclock

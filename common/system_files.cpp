@@ -11,7 +11,8 @@ SystemFiles::SystemFiles(std::filesystem::path root) : root_(std::move(root)) {}
 
 std::filesystem::path SystemFiles::resolve(std::string_view path) const {
     std::string_view relative = path;
-    while (!relative.empty() && relative.front() == '/') relative.remove_prefix(1);
+    while (!relative.empty() && relative.front() == '/')
+        relative.remove_prefix(1);
     return root_ / relative;
 }
 
@@ -47,8 +48,7 @@ Status SystemFiles::write(std::string_view path, std::string_view value) const {
     if (fd.get() < 0) return fail_errno("open " + full.string() + " for writing");
     const ssize_t n = ::write(fd.get(), value.data(), value.size());
     if (n < 0) return fail_errno("write '" + std::string(value) + "' to " + full.string());
-    if (static_cast<size_t>(n) != value.size())
-        return fail(EIO, "short write to " + full.string());
+    if (static_cast<size_t>(n) != value.size()) return fail(EIO, "short write to " + full.string());
     return {};
 }
 
@@ -58,7 +58,8 @@ Result<std::vector<std::string>> SystemFiles::list(std::string_view path) const 
     std::filesystem::directory_iterator it(full, ec);
     if (ec) return fail(ec.value(), "list " + full.string());
     std::vector<std::string> names;
-    for (const auto& entry : it) names.push_back(entry.path().filename().string());
+    for (const auto& entry : it)
+        names.push_back(entry.path().filename().string());
     std::ranges::sort(names);
     return names;
 }
@@ -68,4 +69,4 @@ bool SystemFiles::exists(std::string_view path) const {
     return std::filesystem::exists(resolve(path), ec);
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,12 +2,12 @@
 // every parser can be tested on a fixture tree instead of this machine's files.
 #pragma once
 
+#include "common/result.h"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "common/result.h"
 
 namespace guestclock {
 
@@ -31,4 +31,4 @@ class SystemFiles {
     std::filesystem::path root_;
 };
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -1,19 +1,23 @@
 #include "common/textfile_metrics.h"
 
+#include "common/atomic_file.h"
+
 #include <cmath>
 #include <fmt/format.h>
-
-#include "common/atomic_file.h"
 
 namespace guestclock {
 
 std::string escape_label_value(std::string_view value) {
     std::string out;
     for (const char c : value) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -36,12 +40,14 @@ void TextfileMetrics::add(std::string_view name, const MetricLabels& labels, dou
         }
         text_ += '}';
     }
-    if (std::isnan(value)) text_ += " NaN\n";
-    else text_ += fmt::format(" {}\n", value);
+    if (std::isnan(value))
+        text_ += " NaN\n";
+    else
+        text_ += fmt::format(" {}\n", value);
 }
 
 Status TextfileMetrics::write(const std::filesystem::path& path) const {
     return write_file_atomically(path, text_);
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,12 +2,12 @@
 // fleets can alert on guest clocks with the monitoring they already run.
 #pragma once
 
+#include "common/result.h"
+
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
-
-#include "common/result.h"
 
 namespace guestclock {
 
@@ -31,4 +31,4 @@ class TextfileMetrics {
 // Escapes a label value as the exposition format requires (backslash, quote, newline).
 std::string escape_label_value(std::string_view value);
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -9,15 +9,15 @@ namespace guestclock {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kTimeDaemonComms = {
-    "chronyd", "ntpd", "systemd-timesyn", "phc2sys", "ptp4l", "openntpd"};
+constexpr std::array<std::string_view, 6> kTimeDaemonComms = {"chronyd", "ntpd",  "systemd-timesyn",
+                                                              "phc2sys", "ptp4l", "openntpd"};
 
 std::string full_name(std::string_view comm) {
     if (comm == "systemd-timesyn") return "systemd-timesyncd";
     return std::string(comm);
 }
 
-}  // namespace
+} // namespace
 
 bool is_time_daemon_comm(std::string_view comm) {
     return std::ranges::find(kTimeDaemonComms, comm) != kTimeDaemonComms.end();
@@ -42,7 +42,7 @@ bool udp_table_has_ntp_server(std::string_view proc_net_udp) {
     // the hex number after the first colon of the second field.
     std::istringstream lines{std::string(proc_net_udp)};
     std::string line;
-    std::getline(lines, line);  // header
+    std::getline(lines, line); // header
     while (std::getline(lines, line)) {
         std::istringstream fields(line);
         std::string slot;
@@ -66,4 +66,4 @@ bool serves_ntp(const SystemFiles& files) {
     return false;
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,17 +2,17 @@
 // both (stand down beside a synchronised daemon; a VM that serves NTP must not use kvm-clock).
 #pragma once
 
+#include "common/system_files.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "common/system_files.h"
 
 namespace guestclock {
 
 struct TimeDaemon {
     int pid = 0;
-    std::string name;  // "chronyd", "ntpd", "systemd-timesyncd", "phc2sys", "ptp4l"
+    std::string name; // "chronyd", "ntpd", "systemd-timesyncd", "phc2sys", "ptp4l"
 };
 
 // Names of processes that discipline the system clock, as /proc/PID/comm shows them
@@ -28,4 +28,4 @@ bool udp_table_has_ntp_server(std::string_view proc_net_udp);
 // Whether something here answers NTP requests (a socket on UDP port 123).
 bool serves_ntp(const SystemFiles& files);
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -8,4 +8,4 @@ Nanoseconds now_ns(clockid_t clock) {
     return to_ns(ts);
 }
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -33,6 +33,8 @@ constexpr timespec to_timespec(Nanoseconds ns) {
 Nanoseconds now_ns(clockid_t clock);
 
 // Seconds as a double, for printing and statistics on differences, never on absolute times.
-constexpr double to_seconds(Nanoseconds ns) { return static_cast<double>(ns) / 1e9; }
+constexpr double to_seconds(Nanoseconds ns) {
+    return static_cast<double>(ns) / 1e9;
+}
 
-}  // namespace guestclock
+} // namespace guestclock

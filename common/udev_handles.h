@@ -18,4 +18,4 @@ using UdevDevicePtr = std::unique_ptr<udev_device, UdevUnref>;
 using UdevEnumeratePtr = std::unique_ptr<udev_enumerate, UdevUnref>;
 using UdevMonitorPtr = std::unique_ptr<udev_monitor, UdevUnref>;
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -2,17 +2,17 @@
 // logic is tested without CAP_SYS_TIME and without touching this machine's clock.
 #pragma once
 
+#include "common/clock_adjuster.h"
+
 #include <optional>
 #include <vector>
-
-#include "common/clock_adjuster.h"
 
 namespace guestclock {
 
 class FakeClockAdjuster final : public ClockAdjuster {
   public:
-    KernelClockState state;               // what read_state() answers
-    std::optional<int> fail_with_errno;   // every call fails with this errno when set
+    KernelClockState state;             // what read_state() answers
+    std::optional<int> fail_with_errno; // every call fails with this errno when set
     std::vector<Nanoseconds> steps;
     std::vector<Nanoseconds> slews;
     std::vector<double> frequencies_ppb;
@@ -54,4 +54,4 @@ class FakeClockAdjuster final : public ClockAdjuster {
     }
 };
 
-}  // namespace guestclock
+} // namespace guestclock

@@ -1,7 +1,7 @@
+#include "clocksource_audit/findings.h"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
-
-#include "clocksource_audit/findings.h"
 
 using namespace guestclock;
 
@@ -42,7 +42,7 @@ const Finding& get(const std::vector<Finding>& findings, std::string_view id) {
     return *std::ranges::find_if(findings, [&](const Finding& f) { return f.id == id; });
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a healthy kvm-clock guest has no findings", "[audit][findings]") {
     const auto inv = healthy_kvm_guest();
@@ -62,7 +62,7 @@ TEST_CASE("an NTP server on kvm-clock is told to boot no-kvmclock", "[audit][fin
     const auto& f = get(findings, "ntp-server-on-kvmclock");
     REQUIRE(f.severity == Severity::warning);
     REQUIRE(f.remedy.find("no-kvmclock no-kvmclock-vsyscall") != std::string::npos);
-    REQUIRE(f.message.find("wandered by 0.002 ppm") != std::string::npos);  // measured, not assumed
+    REQUIRE(f.message.find("wandered by 0.002 ppm") != std::string::npos); // measured, not assumed
 }
 
 TEST_CASE("no-kvmclock given but kvm-clock still in use is an error", "[audit][findings]") {
@@ -71,7 +71,7 @@ TEST_CASE("no-kvmclock given but kvm-clock still in use is an error", "[audit][f
     const auto findings = assess({inv, {}, std::nullopt});
     REQUIRE(get(findings, "no-kvmclock-ignored").severity == Severity::error);
     REQUIRE(findings_fail(findings, false));
-    REQUIRE(findings.front().severity == Severity::error);  // most severe first
+    REQUIRE(findings.front().severity == Severity::error); // most severe first
 }
 
 TEST_CASE("--expect gates the scenario", "[audit][findings]") {
@@ -99,7 +99,8 @@ TEST_CASE("--expect gates the scenario", "[audit][findings]") {
 TEST_CASE("no-kvmclock-vsyscall shows both read costs", "[audit][findings]") {
     auto inv = healthy_kvm_guest();
     inv.parameters.no_kvmclock_vsyscall = true;
-    const std::vector<ClocksourceMeasurement> ms{measured("kvm-clock", true, false), measured("tsc", false)};
+    const std::vector<ClocksourceMeasurement> ms{measured("kvm-clock", true, false),
+                                                 measured("tsc", false)};
     const auto findings = assess({inv, ms, std::nullopt});
     REQUIRE(has(findings, "no-kvmclock-vsyscall-alone"));
     const auto& f = get(findings, "clock-gettime-syscall");
@@ -110,7 +111,8 @@ TEST_CASE("no-kvmclock-vsyscall shows both read costs", "[audit][findings]") {
 TEST_CASE("TSC trouble: marked unstable, not invariant", "[audit][findings]") {
     auto inv = healthy_kvm_guest();
     inv.cpu_flags = {"hypervisor", "constant_tsc"};
-    inv.kernel_messages->instability.push_back("tsc: Marking TSC unstable due to clocksource watchdog");
+    inv.kernel_messages->instability.push_back(
+        "tsc: Marking TSC unstable due to clocksource watchdog");
     const auto findings = assess({inv, {}, std::nullopt});
     REQUIRE(has(findings, "tsc-marked-unstable"));
     REQUIRE(get(findings, "tsc-not-invariant").message.find("nonstop_tsc") != std::string::npos);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "clocksource_audit/reference.h"
+
+#include <catch2/catch.hpp>
 
 using namespace guestclock;
 
@@ -17,19 +17,20 @@ ClockDevice phc(std::string node, std::string name, std::vector<std::string> int
     return d;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("auto reference: a paravirtual PHC, never a NIC's", "[audit][reference]") {
     Inventory inv;
-    inv.phcs = {phc("/dev/ptp0", "e1000e", {"eth0"}), phc("/dev/ptp1", "KVM virtual PTP", {}, {"/dev/ptp_kvm"})};
+    inv.phcs = {phc("/dev/ptp0", "e1000e", {"eth0"}),
+                phc("/dev/ptp1", "KVM virtual PTP", {}, {"/dev/ptp_kvm"})};
     inv.rtcs = {phc("/dev/rtc0", "rtc_cmos")};
     std::string why;
     auto choice = choose_reference(inv, "auto", why);
     REQUIRE(choice);
     REQUIRE(choice->kind == ReferenceKind::phc);
-    REQUIRE(choice->path == "/dev/ptp_kvm");  // the stable name survives renumbering
+    REQUIRE(choice->path == "/dev/ptp_kvm"); // the stable name survives renumbering
 
-    inv.phcs.pop_back();  // only the NIC's clock left: the RTC it is
+    inv.phcs.pop_back(); // only the NIC's clock left: the RTC it is
     choice = choose_reference(inv, "auto", why);
     REQUIRE(choice);
     REQUIRE(choice->kind == ReferenceKind::rtc);
@@ -64,7 +65,8 @@ TEST_CASE("reference summary: median offset, honest uncertainty, rate", "[audit]
     for (int i = 0; i < 20; ++i) {
         ReferenceSample s;
         s.reference_ns = 1'700'000'000'000'000'000 + static_cast<Nanoseconds>(i) * kNsPerSec;
-        s.system_ns = s.reference_ns + 2 * kNsPerMs + (i == 7 ? 900 * kNsPerMs : 0) + (i % 2) * 1000;
+        s.system_ns =
+            s.reference_ns + 2 * kNsPerMs + (i == 7 ? 900 * kNsPerMs : 0) + (i % 2) * 1000;
         s.monoraw_ns = 5 * kNsPerSec + static_cast<Nanoseconds>(i) * (kNsPerSec + 50'000);
         s.uncertainty_ns = 700;
         samples.push_back(s);

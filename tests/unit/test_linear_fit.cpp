@@ -1,10 +1,10 @@
+#include "clocksource_audit/rate_measurement.h"
+#include "common/linear_fit.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "clocksource_audit/rate_measurement.h"
-#include "common/linear_fit.h"
 
 using namespace guestclock;
 
@@ -33,14 +33,14 @@ TEST_CASE("Student t quantiles", "[fit]") {
 
 TEST_CASE("the 95% interval covers the true slope about 95% of the time", "[fit]") {
     std::mt19937_64 rng(42);
-    std::normal_distribution<double> noise(0, 50);  // 50 ns of read noise
-    const double true_slope = 1 + 3.2e-6;            // +3.2 ppm
+    std::normal_distribution<double> noise(0, 50); // 50 ns of read noise
+    const double true_slope = 1 + 3.2e-6;          // +3.2 ppm
     int covered = 0;
     constexpr int kTrials = 400;
     for (int trial = 0; trial < kTrials; ++trial) {
         std::vector<double> x, y;
         for (int i = 0; i < 1000; ++i) {
-            x.push_back(i * 1e7);  // 10 ms apart: a 10 s window
+            x.push_back(i * 1e7); // 10 ms apart: a 10 s window
             y.push_back(true_slope * x.back() + noise(rng));
         }
         auto estimate = estimate_rate(x, y);
@@ -65,7 +65,7 @@ TEST_CASE("a wandering rate shows as segment spread and widens the interval", "[
     auto estimate = estimate_rate(x, y, 4);
     REQUIRE(estimate);
     REQUIRE(estimate->segment_spread * 1e6 == Approx(5).margin(0.01));
-    REQUIRE(estimate->ci95 * 1e6 > 0.5);  // OLS alone would claim far better
+    REQUIRE(estimate->ci95 * 1e6 > 0.5); // OLS alone would claim far better
 }
 
 TEST_CASE("rate against the TSC from bracketed reads", "[audit][rate]") {
@@ -73,7 +73,7 @@ TEST_CASE("rate against the TSC from bracketed reads", "[audit][rate]") {
     // TSC reads (wide bracket) and carries a 1 us error that must be dropped.
     std::vector<TscBracketedRead> reads;
     for (int i = 0; i < 2000; ++i) {
-        const std::uint64_t tsc = 1'000'000 + static_cast<std::uint64_t>(i) * 2'600'000;  // 1 ms
+        const std::uint64_t tsc = 1'000'000 + static_cast<std::uint64_t>(i) * 2'600'000; // 1 ms
         const bool interrupted = i % 7 == 3;
         TscBracketedRead read;
         read.tsc_before = tsc - 40;

@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
-
 #include "common/atomic_file.h"
 #include "common/system_files.h"
 #include "common/textfile_metrics.h"
 #include "tests/unit/temp_dir.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 using namespace guestclock;
 

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include "common/hypervisor.h"
 #include "common/time_daemons.h"
 #include "tests/unit/temp_dir.h"
+
+#include <catch2/catch.hpp>
 
 using namespace guestclock;
 
@@ -11,7 +11,7 @@ TEST_CASE("time daemons are found by their comm names", "[daemons]") {
     root.write("proc/412/comm", "chronyd\n");
     root.write("proc/77/comm", "systemd-timesyn\n");
     root.write("proc/9/comm", "bash\n");
-    root.write("proc/self/comm", "chronyd\n");  // not a pid: must be ignored
+    root.write("proc/self/comm", "chronyd\n"); // not a pid: must be ignored
     auto daemons = find_time_daemons(SystemFiles(root.path()));
     REQUIRE(daemons.size() == 2);
     REQUIRE(daemons[0].pid == 412);
@@ -22,10 +22,11 @@ TEST_CASE("time daemons are found by their comm names", "[daemons]") {
 TEST_CASE("an NTP server shows as a UDP socket on local port 123", "[daemons]") {
     const char* header =
         "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n";
-    const std::string client = std::string(header) +
-                               "  44: 0100007F:0143 00000000:0000 07 00000000:00000000 00:00000000 00000000 0\n";
-    const std::string server = client +
-                               " 120: 00000000:007B 00000000:0000 07 00000000:00000000 00:00000000 00000000 0\n";
+    const std::string client =
+        std::string(header) +
+        "  44: 0100007F:0143 00000000:0000 07 00000000:00000000 00:00000000 00000000 0\n";
+    const std::string server =
+        client + " 120: 00000000:007B 00000000:0000 07 00000000:00000000 00:00000000 00000000 0\n";
     REQUIRE_FALSE(udp_table_has_ntp_server(client));
     REQUIRE(udp_table_has_ntp_server(server));
     // IPv6 table, and truncated input that must not be misread.
