@@ -136,6 +136,7 @@ check_rtc_resync() {
     if ! unit_installed $unit; then
         skip "$unit is active" "$unit not installed yet"
         skip "$unit logged to the journal" "$unit not installed yet"
+        skip "$unit stands down beside synchronised chronyd" "$unit not installed yet"
         return
     fi
     wait_for 30 systemctl -q is-active $unit
@@ -145,6 +146,16 @@ check_rtc_resync() {
     result "$([[ $(grep -vc -e '^Started ' -e '^Starting ' <<<"$log") -gt 0 ]]; echo $?)" \
         "$unit logged to the journal"
     diag "$(tail -n 5 <<<"$log")"
+    # Beside a synchronised chronyd it must stand down, which it can only do if its sandbox lets
+    # it see chronyd, a process of another user. Measurements come every 60 s by default.
+    if chronyc -n sources 2>/dev/null | grep -q '^#\* '; then
+        stood_down() { journalctl -b -q -o cat -u $unit --no-pager | grep -q 'standing down'; }
+        wait_for 150 stood_down
+        result $? "$unit stands down beside synchronised chronyd"
+        diag "$(journalctl -b -q -o cat -u $unit --no-pager | grep -iE 'chrony|slew|stand' | tail -n 3)"
+    else
+        skip "$unit stands down beside synchronised chronyd" "chronyd has no selected source"
+    fi
 }
 
 check_audit() {
@@ -203,4 +214,44 @@ check_pause() {
         "after ${fixed:-$elapsed} ms: $(sec "${o% *}") s (round trip $(sec "${o#* }") s)"
     diag "$(journalctl -q -o short-monotonic --since "-20s" --no-pager \
         -u rtc-resync.service -u chrony.service | tail -n 6)"
+}
+
+# The image has chrony, so ptp-kvm-sync.service stays off by its condition. Last of all, stop
+# chronyd and start the unit anyway: its sandbox (capabilities, devices, system calls) must let
+# the servo run, which only a real start shows.
+check_sync_sandbox() {
+    local unit=ptp-kvm-sync.service desc="ptp-kvm-sync.service runs under its sandbox"
+    if ! unit_installed $unit; then skip "$desc" "$unit not installed yet"; return; fi
+    if [[ ! -e /dev/ptp_kvm ]]; then skip "$desc" "no /dev/ptp_kvm to follow"; return; fi
+    mkdir -p /run/systemd/system/$unit.d
+    printf '[Unit]\nConditionPathExists=\n' >/run/systemd/system/$unit.d/image-test.conf
+    systemctl daemon-reload
+    # First with chronyd running: two servos on one clock fight, so sync must refuse, and it
+    # must see chronyd (another user's process) from inside its sandbox to do so.
+    local since; since=$(date +%s)
+    if systemctl -q is-active chrony.service; then
+        timeout 60 systemctl start $unit
+        sleep 3
+        local active own
+        active=$(systemctl show -P ActiveState $unit)
+        # The tool's own lines, not systemd's about the unit: the refusal must name chronyd.
+        own=$(journalctl -q -o cat -u $unit --since "@$since" --no-pager \
+            | grep -vE "^(Starting|Started|Stopped|Failed to start|$unit:) " | head -n 4)
+        result "$([[ $active != active ]] && grep -qi chrony <<<"$own"; echo $?)" \
+            "$unit refuses to run beside chronyd, and says so"
+        diag "$unit beside chronyd: $active"$'\n'"$own"
+        systemctl stop $unit
+        systemctl reset-failed $unit 2>/dev/null
+    fi
+    systemctl stop chrony.service
+    since=$(date +%s)
+    timeout 60 systemctl start $unit
+    sleep 10
+    local state; state=$(systemctl show -P ActiveState $unit)
+    local log; log=$(journalctl -q -o cat -u $unit --since "@$since" --no-pager)
+    # A denied system call or device shows as EPERM/EACCES in its log, or the unit failing.
+    result "$([[ $state == active ]] && ! grep -qiE 'operation not permitted|permission denied' \
+        <<<"$log"; echo $?)" "$desc"
+    diag "$unit: $state"$'\n'"$(tail -n 6 <<<"$log")"
+    systemctl stop $unit
 }
