@@ -31,7 +31,7 @@ unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
-.PHONY: all deps audit check unit-check host-check vm-check vm-shell man-check lint format \
+.PHONY: all deps audit check unit-check host-check vm-check vm-shell image-check man-check lint format \
         install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
@@ -83,6 +83,12 @@ host-check: $(BINS)
 vm-check: $(BINS)
 	@mkdir -p $(BUILD)/results
 	@tests/vm/run --build $(BUILD) | tee $(BUILD)/results/vm.tap
+
+# The package installed into a booted bookworm image (tests/image/README.md); needs root and the
+# Debian mirror apt uses. Builds its own package from HEAD, so it needs no $(BINS).
+image-check:
+	@mkdir -p $(BUILD)/results
+	@tests/image/run --build $(BUILD) | tee $(BUILD)/results/image.tap
 
 vm-shell: $(BINS)
 	tests/vm/run --build $(BUILD) --shell
