@@ -18,7 +18,9 @@ namespace {
 constexpr std::string_view kChronyUnits[] = {"chrony.service", "chronyd.service"};
 
 Result<std::string> main_config_path(const ChronyOptions& options) {
-    if (!options.config_file.empty()) return options.config_file;
+    // Absolute, because SystemFiles reads below its root, not the working directory.
+    if (!options.config_file.empty())
+        return std::filesystem::absolute(options.config_file).string();
     for (const char* path : {"/etc/chrony/chrony.conf", "/etc/chrony.conf"})
         if (std::filesystem::exists(path)) return std::string(path);
     return fail(ENOENT, "chrony is not installed (no /etc/chrony/chrony.conf or /etc/chrony.conf)");

@@ -25,10 +25,10 @@ int run_load(const LoadOptions& options) {
         spdlog::error("{}", report.error().message);
         return report.error().failure == LoadFailure::not_kvm ? kExitFindings : kExitRuntime;
     }
-    spdlog::info("{} {}: {} (\"KVM virtual PTP\")",
-                 report->outcome == ModuleLoadOutcome::loaded ? "loaded ptp_kvm,"
-                                                              : "ptp_kvm was already loaded,",
-                 "clock", preferred_path(report->phc));
+    spdlog::info("{}; its clock is {}",
+                 report->outcome == ModuleLoadOutcome::loaded ? "loaded ptp_kvm"
+                                                              : "ptp_kvm was already loaded",
+                 preferred_path(report->phc));
     return kExitOk;
 }
 

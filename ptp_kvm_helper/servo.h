@@ -11,6 +11,9 @@ struct ServoConfig {
     // Offsets at or beyond this are stepped: with a paravirtual reference they are a pause,
     // a restore or a migration, never noise worth slewing for minutes.
     Nanoseconds step_threshold_ns = kNsPerMs;
+    // Once the rate is first known, offsets this large are stepped too (0 never): the servo
+    // then starts with no offset to integrate. linuxptp's default for phc2sys.
+    Nanoseconds first_step_threshold_ns = 20 * kNsPerUs;
     // Gains per second of interval, as linuxptp's PI uses for hardware clocks: each update
     // removes kp of the offset and folds ki of it into the frequency estimate.
     double kp = 0.7;

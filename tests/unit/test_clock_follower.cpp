@@ -6,7 +6,8 @@
 
 using namespace guestclock;
 
-TEST_CASE("follower steps a large offset and publishes the sync status", "[follower]") {
+TEST_CASE("follower steps a large offset once the rate is known, and publishes the sync status",
+          "[follower]") {
     FakeClockAdjuster clock;
     FakePhc phc;
     phc.precise_errno = ENODEV;
@@ -14,7 +15,11 @@ TEST_CASE("follower steps a large offset and publishes the sync status", "[follo
     phc.offset_ns = 20 * kNsPerMs;
     ClockFollower follower(clock, ServoConfig{});
     REQUIRE(follower.start());
-    auto update = follower.update(phc, kNsPerSec);
+    auto first = follower.update(phc, kNsPerSec);
+    REQUIRE(first);
+    REQUIRE(first->action.kind == ServoAction::Kind::none); // the rate is not known yet
+    REQUIRE(clock.changed_nothing());
+    auto update = follower.update(phc, 2 * kNsPerSec);
     REQUIRE(update);
     REQUIRE(update->method == PhcMethod::basic);
     REQUIRE(clock.steps == std::vector<Nanoseconds>{20 * kNsPerMs});

@@ -65,7 +65,8 @@ TEST_CASE("servo: 20 ms and 50 ppm give one step, then converge below 1 us", "[s
 TEST_CASE("servo: with read jitter the residual stays near the jitter", "[servo]") {
     for (unsigned seed = 1; seed <= 5; ++seed) {
         const RunResult result = run(30'000, 0, 200, 240, 60, seed);
-        REQUIRE(result.steps == 0);
+        // 30 ppm leaves 30 us after the first second: the first step; noise never steps.
+        REQUIRE(result.steps == 1);
         // A PI with these gains passes roughly the jitter; 3x leaves room for bad seeds.
         REQUIRE(result.rms_after_ns < 600);
         REQUIRE(result.estimated_ppb == Approx(-30'000).margin(300));
@@ -92,6 +93,22 @@ TEST_CASE("servo: a frequency beyond the kernel's limit is clamped", "[servo]") 
     servo_sample(state, 0, kNsPerSec, config);
     auto action = servo_sample(state, 900'000, 2 * kNsPerSec, config); // 900 ppm drift
     REQUIRE(action.frequency_ppb == config.max_frequency_ppb);
+}
+
+TEST_CASE("servo: the first step waits for the rate, and small offsets are not stepped",
+          "[servo]") {
+    ServoState state;
+    const ServoConfig config;
+    auto first = servo_sample(state, 5 * kNsPerMs, kNsPerSec, config);
+    REQUIRE(first.kind == ServoAction::Kind::none);
+    auto second = servo_sample(state, 5 * kNsPerMs + 2'000, 2 * kNsPerSec, config);
+    REQUIRE(second.kind == ServoAction::Kind::step_and_frequency);
+    REQUIRE(second.step_ns == 5 * kNsPerMs + 2'000);
+    REQUIRE(second.frequency_ppb == Approx(2'000));
+
+    ServoState quiet;
+    servo_sample(quiet, 3'000, kNsPerSec, config);
+    REQUIRE(servo_sample(quiet, 3'100, 2 * kNsPerSec, config).kind == ServoAction::Kind::frequency);
 }
 
 TEST_CASE("servo: a monotonic time that does not advance restarts the estimate", "[servo]") {
