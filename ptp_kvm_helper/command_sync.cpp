@@ -90,10 +90,10 @@ class SyncService {
             spdlog::warn("{} was removed; holding the frequency until a PHC returns", phc_->path());
             close_device();
         }
-        if (event.action == "add" && !phc_) daemon_timer_fire_();
+        if (event.action == "add" && !phc_) fire_soon_();
     }
 
-    void set_fire_soon(std::function<void()> fire) { daemon_timer_fire_ = std::move(fire); }
+    void set_fire_soon(std::function<void()> fire) { fire_soon_ = std::move(fire); }
     // Our own steps echo as clock-set events; only others' sets need a fresh measurement.
     bool own_step_recently(Nanoseconds now) const {
         return last_step_ns_ != 0 && now - last_step_ns_ < kNsPerSec / 2;
@@ -101,26 +101,29 @@ class SyncService {
 
   private:
     bool open_device() {
-        auto path = find_device(options_);
-        if (path) {
-            if (auto opened = DevicePhc::open(*path)) {
-                phc_ = std::move(*opened);
-                devnode_ = std::filesystem::canonical(*path).string();
-                follower_.reset_device();
-                watch_vmclock();
-                spdlog::info("following {} ({})", *path, devnode_);
-                daemon_.notify_status("following " + *path);
-                return true;
-            } else {
-                path = std::unexpected(opened.error());
+        auto opened = open_phc();
+        if (!opened) {
+            if (!waiting_logged_) {
+                spdlog::warn("{}; waiting for a PHC", opened.error().message());
+                daemon_.notify_status("waiting for a PHC");
+                waiting_logged_ = true;
             }
+            return false;
         }
-        if (!waiting_logged_) {
-            spdlog::warn("{}; waiting for a PHC", path.error().message());
-            daemon_.notify_status("waiting for a PHC");
-            waiting_logged_ = true;
-        }
-        return false;
+        phc_ = std::move(*opened);
+        std::error_code ec; // no exceptions inside the event loop's callbacks
+        devnode_ = std::filesystem::canonical(phc_->path(), ec).string();
+        follower_.reset_device();
+        watch_vmclock();
+        spdlog::info("following {} ({})", phc_->path(), devnode_);
+        daemon_.notify_status("following " + phc_->path());
+        return true;
+    }
+
+    Result<std::unique_ptr<DevicePhc>> open_phc() const {
+        auto path = find_device(options_);
+        if (!path) return std::unexpected(path.error());
+        return DevicePhc::open(*path);
     }
 
     void close_device() {
@@ -162,6 +165,12 @@ class SyncService {
     // a while the kernel must stop telling others the clock is synchronised.
     void count_failure() {
         if (++failures_ != kFailuresBeforeUnsync) return;
+        // systemd waits for READY before time-sync.target; without a clock it must not wait
+        // for ever, and the unit is running, only not synchronised.
+        if (!ready_) {
+            daemon_.notify_ready("no PHC reading yet");
+            ready_ = true;
+        }
         if (auto s = adjuster_.set_sync_status(false, 16 * kNsPerSec, 16 * kNsPerSec); !s)
             spdlog::error("{}", s.error().message());
         spdlog::warn("no PHC reading for {} updates; clock marked unsynchronised", failures_);
@@ -210,7 +219,7 @@ class SyncService {
     std::string devnode_;
     std::optional<std::string> vmclock_path_;
     std::optional<VmclockState> vmclock_;
-    std::function<void()> daemon_timer_fire_ = [] {};
+    std::function<void()> fire_soon_ = [] {};
     int failures_ = 0;
     bool ready_ = false;
     bool waiting_logged_ = false;
