@@ -27,7 +27,7 @@ std::optional<std::string> implausible_reading(const std::vector<PhcSample>& sam
 
 class ClockFollower {
   public:
-    ClockFollower(ClockAdjuster& adjuster, ServoConfig config, int samples_per_update = 5)
+    ClockFollower(ClockAdjuster& adjuster, const ServoConfig& config, int samples_per_update = 5)
         : adjuster_(adjuster), config_(config), samples_per_update_(samples_per_update) {}
 
     // Starts the servo from the kernel's current frequency correction.
