@@ -72,12 +72,13 @@ Status PeriodicTimer::set_interval(Nanoseconds interval) {
     return check(sd_event_source_set_enabled(source_, SD_EVENT_ON), "sd_event_source_set_enabled");
 }
 
-Status PeriodicTimer::fire_soon() {
-    if (auto r = check(sd_event_source_set_time_relative(source_, 0),
-                       "sd_event_source_set_time_relative");
-        !r)
-        return r;
-    return check(sd_event_source_set_enabled(source_, SD_EVENT_ON), "sd_event_source_set_enabled");
+void PeriodicTimer::fire_soon() {
+    Status armed =
+        check(sd_event_source_set_time_relative(source_, 0), "sd_event_source_set_time_relative");
+    if (armed)
+        armed =
+            check(sd_event_source_set_enabled(source_, SD_EVENT_ON), "sd_event_source_set_enabled");
+    if (!armed) spdlog::error("{}", armed.error().message());
 }
 
 Result<std::unique_ptr<Daemon>> Daemon::create() {

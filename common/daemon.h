@@ -38,8 +38,9 @@ class PeriodicTimer {
   public:
     // The new period counts from now (e.g. after SIGHUP changed --interval).
     Status set_interval(Nanoseconds interval);
-    // Fires at the next loop iteration instead of waiting out the period.
-    Status fire_soon();
+    // Fires at the next loop iteration instead of waiting out the period. It can fail only
+    // when the loop is already gone, which no caller could mend: logged, not returned.
+    void fire_soon();
 
   private:
     friend class Daemon;

@@ -51,8 +51,8 @@ bool is_valid_rtc_time(const RtcTime& t) {
 }
 
 std::int64_t utc_calendar_to_epoch(const RtcTime& t) {
-    return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 +
-           t.second;
+    return days_from_civil(t.year, t.month, t.day) * 86400 + std::int64_t{t.hour} * 3600 +
+           std::int64_t{t.minute} * 60 + t.second;
 }
 
 RtcTime epoch_to_utc_calendar(std::int64_t seconds) {

@@ -91,7 +91,7 @@ int run_daemon(const CommandLine& cl, const ResyncSettings& settings) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{"Keep the system clock on the emulated RTC", "rtc_resync"};
     CommandLine cl;
     add_resync_options(app, cl);
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     auto* status = app.add_subcommand("status", "Measure the offset, change nothing");
     auto* once = app.add_subcommand("once", "Measure and correct once");
     once->add_flag("--dry-run", cl.dry_run, "Decide, log, but change nothing");
-    auto* daemon = app.add_subcommand("daemon", "Keep correcting (systemd service)");
+    app.add_subcommand("daemon", "Keep correcting (systemd service)");
 
     return run_cli(app, argc, argv, cl.common, [&] {
         // Settings: configuration file, then the command line.
@@ -119,7 +119,10 @@ int main(int argc, char** argv) {
             return with_machine(*settings, [&](ResyncMachine& m) {
                 return run_once(m, *settings, output, std::cout);
             });
-        (void)daemon;
         return run_daemon(cl, *settings);
     });
+} catch (const std::exception& e) {
+    // Only setting up the command line can get here; run_cli catches the rest.
+    std::cerr << "rtc_resync: " << e.what() << "\n";
+    return kExitRuntime;
 }

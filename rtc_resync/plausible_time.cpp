@@ -19,7 +19,7 @@ Result<Nanoseconds> parse_build_date(std::string_view compiler_date) {
     }
     std::string day(compiler_date.substr(4, 2));
     if (day[0] == ' ') day[0] = '0';
-    const std::string_view year = compiler_date.substr(7, 4);
+    const std::string year(compiler_date.substr(7, 4));
     const auto [day_end, day_ec] = std::from_chars(day.data(), day.data() + 2, date.day);
     const auto [year_end, year_ec] = std::from_chars(year.data(), year.data() + 4, date.year);
     if (day_ec != std::errc{} || year_ec != std::errc{} || day_end != day.data() + 2 ||

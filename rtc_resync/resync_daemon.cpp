@@ -40,7 +40,8 @@ Status ResyncDaemon::attach(Daemon& loop) {
         auto watched = loop.watch_readable(devices_.rtc_events->fd(), [this] { rtc_event(); });
         if (!watched) return watched;
     }
-    return measure_timer_->fire_soon();
+    measure_timer_->fire_soon();
+    return {};
 }
 
 bool ResyncDaemon::ensure_rtc() {
@@ -64,7 +65,7 @@ bool ResyncDaemon::ensure_rtc() {
     rtc_ = std::move(*opened);
     selected_ = *selected;
     // Back after a loss: measure at once rather than at the end of the interval.
-    if (!last_device_error_.empty() && measure_timer_) (void)measure_timer_->fire_soon();
+    if (!last_device_error_.empty() && measure_timer_) measure_timer_->fire_soon();
     last_device_error_.clear();
     spdlog::info("reading {} ({}, {})", selected_.path, selected_.identity.name,
                  rtc_time_scale_name(scale_));
@@ -86,15 +87,17 @@ void ResyncDaemon::lose_rtc(const Error& error) {
 void ResyncDaemon::rtc_event() {
     bool added = false;
     while (true) {
-        auto event = devices_.rtc_events->wait(0);
-        if (!event || !*event) break;
-        if ((*event)->action == "add") added = true;
-        if ((*event)->action == "remove" && (*event)->sysname == selected_.identity.sysname)
+        auto waited = devices_.rtc_events->wait(0);
+        if (!waited) break;
+        const std::optional<DeviceEvent>& event = *waited;
+        if (!event) break;
+        if (event->action == "add") added = true;
+        if (event->action == "remove" && event->sysname == selected_.identity.sysname)
             lose_rtc(Error{ENODEV, selected_.path + " was removed"});
     }
     if (added && !rtc_) {
         spdlog::info("an RTC appeared: measuring now");
-        if (measure_timer_) (void)measure_timer_->fire_soon();
+        if (measure_timer_) measure_timer_->fire_soon();
     }
 }
 
@@ -135,7 +138,7 @@ void ResyncDaemon::correct_jump(Nanoseconds coarse_offset) {
     options.count = 1;
     options.use_interrupts = false;
     measure_and_correct(options, coarse_offset);
-    if (measure_timer_) (void)measure_timer_->fire_soon();
+    if (measure_timer_) measure_timer_->fire_soon();
 }
 
 void ResyncDaemon::clock_was_set() {
@@ -248,10 +251,14 @@ void ResyncDaemon::reload() {
     }
     settings_ = std::move(*settings);
     rtc_.reset(); // the device or time scale may have changed
-    if (check_timer_) (void)check_timer_->set_interval(settings_.check_interval);
-    if (measure_timer_) (void)measure_timer_->set_interval(settings_.interval);
+    for (auto [timer, interval] : {std::pair{check_timer_, settings_.check_interval},
+                                   std::pair{measure_timer_, settings_.interval}}) {
+        if (!timer) continue;
+        if (auto set = timer->set_interval(interval); !set)
+            spdlog::error("{}", set.error().message());
+    }
     spdlog::info("configuration reloaded");
-    if (measure_timer_) (void)measure_timer_->fire_soon();
+    if (measure_timer_) measure_timer_->fire_soon();
 }
 
 } // namespace guestclock

@@ -44,7 +44,7 @@ TEST_CASE("a timer asked to fire soon does not wait out its period", "[daemon]")
         (*daemon)->exit(0);
     });
     REQUIRE(slow);
-    REQUIRE((*slow)->fire_soon());
+    (*slow)->fire_soon();
     REQUIRE((*daemon)->run());
     REQUIRE(slow_fired);
 }
