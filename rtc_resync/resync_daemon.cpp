@@ -12,6 +12,9 @@ namespace guestclock {
 
 namespace {
 
+// A jump's quick step is refined by the next full measurement down to this.
+constexpr Nanoseconds kRefineStepNs = 500 * kNsPerUs;
+
 // The last-known-good floor need not follow every measurement; hourly keeps writes rare.
 constexpr Nanoseconds kLastGoodEvery = 3600 * kNsPerSec;
 
@@ -44,36 +47,42 @@ Status ResyncDaemon::attach(Daemon& loop) {
     return {};
 }
 
-bool ResyncDaemon::ensure_rtc() {
-    if (rtc_) return true;
-    auto scale = resolve_time_scale(settings_, devices_.files);
-    if (!scale) {
-        lose_rtc(scale.error());
-        return false;
+std::unique_ptr<Rtc> ResyncDaemon::open_rtc() {
+    if (!selected_) {
+        auto scale = resolve_time_scale(settings_, devices_.files);
+        if (!scale) {
+            lose_rtc(scale.error());
+            return nullptr;
+        }
+        auto selected = select_rtc(devices_.finder, settings_.device);
+        if (!selected) {
+            lose_rtc(selected.error());
+            return nullptr;
+        }
+        scale_ = *scale;
+        selected_ = *selected;
+        spdlog::info("reading {} ({}, {})", selected_->path, selected_->identity.name,
+                     rtc_time_scale_name(scale_));
+        // Back after a loss: measure at once rather than at the end of the interval.
+        if (!last_device_error_.empty() && measure_timer_) measure_timer_->fire_soon();
+        last_device_error_.clear();
     }
-    scale_ = *scale;
-    auto selected = select_rtc(devices_.finder, settings_.device);
-    if (!selected) {
-        lose_rtc(selected.error());
-        return false;
-    }
-    auto opened = devices_.open_rtc(selected->path);
+    auto opened = devices_.open_rtc(selected_->path);
     if (!opened) {
+        // The kernel lets one process at a time open an RTC (hwclock, chronyd's rtcfile, a
+        // test probe): not a loss, just not now.
+        if (opened.error().errno_value == EBUSY) {
+            spdlog::debug("{}: skipping this round", opened.error().message());
+            return nullptr;
+        }
         lose_rtc(opened.error());
-        return false;
+        return nullptr;
     }
-    rtc_ = std::move(*opened);
-    selected_ = *selected;
-    // Back after a loss: measure at once rather than at the end of the interval.
-    if (!last_device_error_.empty() && measure_timer_) measure_timer_->fire_soon();
-    last_device_error_.clear();
-    spdlog::info("reading {} ({}, {})", selected_.path, selected_.identity.name,
-                 rtc_time_scale_name(scale_));
-    return true;
+    return std::move(*opened);
 }
 
 void ResyncDaemon::lose_rtc(const Error& error) {
-    rtc_.reset();
+    selected_.reset();
     servo_.reset();
     const std::string message = error.message();
     // Said once, not every second while the device stays away.
@@ -92,18 +101,19 @@ void ResyncDaemon::rtc_event() {
         const std::optional<DeviceEvent>& event = *waited;
         if (!event) break;
         if (event->action == "add") added = true;
-        if (event->action == "remove" && event->sysname == selected_.identity.sysname)
-            lose_rtc(Error{ENODEV, selected_.path + " was removed"});
+        if (event->action == "remove" && selected_ && event->sysname == selected_->identity.sysname)
+            lose_rtc(Error{ENODEV, selected_->path + " was removed"});
     }
-    if (added && !rtc_) {
+    if (added && !selected_) {
         spdlog::info("an RTC appeared: measuring now");
         if (measure_timer_) measure_timer_->fire_soon();
     }
 }
 
 std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
-    if (!ensure_rtc()) return std::nullopt;
-    auto time = rtc_->read_time();
+    auto rtc = open_rtc();
+    if (!rtc) return std::nullopt;
+    auto time = rtc->read_time();
     const Nanoseconds realtime = devices_.timebase.now().realtime;
     if (!time) {
         lose_rtc(time.error());
@@ -131,7 +141,6 @@ void ResyncDaemon::check() {
 
 void ResyncDaemon::correct_jump(Nanoseconds coarse_offset) {
     EdgeReadOptions options;
-    options.scale = scale_;
     // Speed matters now: one polled edge comes within a second, where interrupts would first
     // cost a second for the stale one. The whole-second read just taken is the second,
     // independent sample the edge must agree with; a full measurement follows at once.
@@ -152,18 +161,21 @@ void ResyncDaemon::clock_was_set() {
 }
 
 void ResyncDaemon::measure_and_correct() {
-    if (!ensure_rtc()) return;
     EdgeReadOptions options;
-    options.scale = scale_;
     options.count = settings_.samples;
     measure_and_correct(options, std::nullopt);
 }
 
-void ResyncDaemon::measure_and_correct(const EdgeReadOptions& options,
+void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
                                        std::optional<Nanoseconds> coarse_offset) {
+    auto rtc = open_rtc();
+    if (!rtc) return;
+    const RtcIdentity identity = selected_ ? selected_->identity : RtcIdentity{};
+    options.scale = scale_;
     auto limits = resolve_limits(settings_, devices_.files);
     limits.min_samples = std::min(limits.min_samples, options.count);
-    auto measurement = measure_offset(*rtc_, devices_.timebase, options, limits);
+    auto measurement = measure_offset(*rtc, devices_.timebase, options, limits);
+    rtc.reset(); // closed at once: others (hwclock, a probe) may open the RTC between our reads
     if (!measurement) {
         lose_rtc(measurement.error());
         return;
@@ -181,16 +193,23 @@ void ResyncDaemon::measure_and_correct(const EdgeReadOptions& options,
         return;
     }
     const ClockSituation situation =
-        assess_situation(*kernel, find_time_daemons(devices_.files), selected_.identity);
-    const PolicySettings policy{settings_.step_threshold, settings_.jump_threshold,
-                                settings_.no_step, settings_.allow_circular_reference};
+        assess_situation(*kernel, find_time_daemons(devices_.files), identity);
+    PolicySettings policy{settings_.step_threshold, settings_.jump_threshold, settings_.no_step,
+                          settings_.allow_circular_reference};
+    // The full measurement right after a jump's quick step also steps the residue of that
+    // step's single polled edge (milliseconds under emulation): slewing it would take seconds,
+    // and the clock has just jumped anyway.
+    const bool refining = refine_after_jump_ && !coarse_offset;
+    if (refining) policy.step_threshold_ns = std::min(policy.step_threshold_ns, kRefineStepNs);
     const Decision decision = decide(*measurement, situation, policy);
+    if (!coarse_offset) refine_after_jump_ = false;
 
     Status applied;
     switch (decision.action) {
     case Action::step:
         servo_.reset();
         own_step_pending_ = true;
+        refine_after_jump_ = coarse_offset.has_value();
         applied = devices_.adjuster.step(decision.correction_ns);
         break;
     case Action::slew: {
@@ -250,7 +269,7 @@ void ResyncDaemon::reload() {
         return;
     }
     settings_ = std::move(*settings);
-    rtc_.reset(); // the device or time scale may have changed
+    selected_.reset(); // the device or time scale may have changed
     for (auto [timer, interval] : {std::pair{check_timer_, settings_.check_interval},
                                    std::pair{measure_timer_, settings_.interval}}) {
         if (!timer) continue;

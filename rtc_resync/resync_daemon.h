@@ -2,13 +2,16 @@
 //  - every check_interval (1 s): one RTC_RD_TIME against CLOCK_REALTIME in whole seconds, and
 //    CLOCK_BOOTTIME against CLOCK_MONOTONIC; a disagreement of jump_threshold or a resume from
 //    suspend triggers an immediate correction from one polled edge checked against that
-//    whole-second read (no stale interrupt to skip), then a full measurement, so a paused guest
-//    is right again within about two seconds of waking;
+//    whole-second read (no stale interrupt to skip), then a full measurement that steps even
+//    a small residue, so a paused guest is right to milliseconds within about two seconds of
+//    waking and to the full precision a few seconds later;
 //  - every interval (60 s): a precise measurement; below the step threshold the offset is
 //    slewed and the frequency servo learns the clock's rate error;
 //  - someone set the clock (TFD_TIMER_CANCEL_ON_SET) other than us: measure at once;
 //  - the RTC vanished or fails: keep running, reopen it when udev announces an RTC or at the
 //    next check.
+// The RTC is opened for each read and closed right after, since only one process at a time
+// may have it open.
 #pragma once
 
 #include "common/clock_adjuster.h"
@@ -60,11 +63,13 @@ class ResyncDaemon {
     const std::optional<Decision>& last_decision() const { return last_decision_; }
 
   private:
-    bool ensure_rtc();
+    // Opens the selected RTC for one use (selecting it first if needed); nullptr when there is
+    // none or it is busy. Never held open between uses: the kernel lets only one process
+    // open an RTC, and hwclock or another reader must get their turn.
+    std::unique_ptr<Rtc> open_rtc();
     std::optional<Nanoseconds> read_whole_second_offset();
     void correct_jump(Nanoseconds coarse_offset);
-    void measure_and_correct(const EdgeReadOptions& options,
-                             std::optional<Nanoseconds> coarse_offset);
+    void measure_and_correct(EdgeReadOptions options, std::optional<Nanoseconds> coarse_offset);
     void rtc_event();
     void lose_rtc(const Error& error);
     void reload();
@@ -77,13 +82,13 @@ class ResyncDaemon {
     PeriodicTimer* check_timer_ = nullptr;
     PeriodicTimer* measure_timer_ = nullptr;
 
-    std::unique_ptr<Rtc> rtc_;
-    SelectedRtc selected_;
+    std::optional<SelectedRtc> selected_;
     std::string last_device_error_;
     RtcTimeScale scale_ = RtcTimeScale::utc;
     FrequencyServo servo_;
     SuspendDetector suspend_;
     bool own_step_pending_ = false;
+    bool refine_after_jump_ = false;
     std::string last_refusal_;
     Nanoseconds last_good_saved_monoraw_ = 0;
     bool last_good_saved_ = false;

@@ -49,6 +49,7 @@ class FakeRtc final : public Rtc {
     std::optional<int> read_errno;      // every RTC_RD_TIME fails with it
     std::optional<RtcTime> frozen_time; // RTC_RD_TIME always answers this
     int reads = 0;
+    int uie_enables = 0;
     bool uie_enabled = false;
 
     const std::string& path() const override { return path_; }
@@ -67,6 +68,7 @@ class FakeRtc final : public Rtc {
     Status enable_update_interrupts() override {
         if (uie_errno) return fail(*uie_errno, "fake RTC_UIE_ON");
         uie_enabled = true;
+        ++uie_enables;
         stale_pending_ = stale_first_interrupt;
         return {};
     }

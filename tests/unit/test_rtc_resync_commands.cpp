@@ -153,12 +153,37 @@ TEST_CASE("the time scale comes from /etc/adjtime unless given", "[rtc_resync][o
 
 namespace {
 
+// Hands the daemon a new handle on one long-lived fake RTC at every open, as the kernel hands
+// out a new file descriptor on one device; counts the handles still open.
+class FakeRtcHandle final : public Rtc {
+  public:
+    FakeRtcHandle(FakeRtc& rtc, int& open_handles) : rtc_(rtc), open_handles_(open_handles) {
+        ++open_handles_;
+    }
+    ~FakeRtcHandle() override { --open_handles_; }
+    FakeRtcHandle(const FakeRtcHandle&) = delete;
+    FakeRtcHandle& operator=(const FakeRtcHandle&) = delete;
+    const std::string& path() const override { return rtc_.path(); }
+    Result<RtcTime> read_time() override { return rtc_.read_time(); }
+    Status enable_update_interrupts() override { return rtc_.enable_update_interrupts(); }
+    Status disable_update_interrupts() override { return rtc_.disable_update_interrupts(); }
+    Result<bool> wait_for_interrupt(Nanoseconds timeout) override {
+        return rtc_.wait_for_interrupt(timeout);
+    }
+
+  private:
+    FakeRtc& rtc_;
+    int& open_handles_;
+};
+
 // The daemon's pipeline without an event loop: the test calls its handlers.
 struct DaemonRig {
     FakeGuest guest;
     FakeDeviceFinder finder;
-    FakeRtc* rtc = nullptr;
-    bool device_present = true;
+    FakeRtc& rtc = guest.rtc;
+    std::optional<int> open_errno; // opens fail with it while set (ENOENT: gone; EBUSY: in use)
+    int opens = 0;
+    int open_handles = 0;
     std::unique_ptr<ResyncDaemon> daemon;
 
     DaemonRig() {
@@ -172,10 +197,9 @@ struct DaemonRig {
                                   {}});
         ResyncDevices devices{guest.adjuster, guest.timebase, guest.files, finder,
                               [this](const std::string&) -> Result<std::unique_ptr<Rtc>> {
-                                  if (!device_present) return fail(ENOENT, "open /dev/rtc0");
-                                  auto opened = std::make_unique<FakeRtc>(guest.timebase);
-                                  rtc = opened.get();
-                                  return opened;
+                                  if (open_errno) return fail(*open_errno, "open /dev/rtc0");
+                                  ++opens;
+                                  return std::make_unique<FakeRtcHandle>(rtc, open_handles);
                               }};
         daemon = std::make_unique<ResyncDaemon>(devices, guest.settings,
                                                 [] { return Result<ResyncSettings>{}; });
@@ -194,12 +218,32 @@ TEST_CASE("the daemon's whole-second check catches a pause and steps once",
     REQUIRE(rig.guest.adjuster.steps.size() == 1);
     REQUIRE(abs_ns(rig.guest.adjuster.steps[0] - (10 * kNsPerSec - 300 * kNsPerMs)) < kNsPerMs);
     // The jump path polls one edge: no update interrupts, no stale second to wait out.
-    REQUIRE_FALSE(rig.rtc->uie_enabled);
+    REQUIRE(rig.rtc.uie_enables == 0);
+    // The RTC is not held open between uses: only one process may open it at a time.
+    REQUIRE(rig.opens == 3); // the quiet check, the jump's check, the jump's measurement
+    REQUIRE(rig.open_handles == 0);
     // Our own step echoes back as a clock-set event: ignored once, acted on the next time.
     rig.daemon->clock_was_set();
     REQUIRE(rig.guest.adjuster.steps.size() == 1);
     rig.daemon->clock_was_set();
     REQUIRE(rig.guest.adjuster.steps.size() == 2);
+}
+
+TEST_CASE("the full measurement after a jump steps the quick step's residue",
+          "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.guest.timebase.realtime_error = -60 * kNsPerSec;
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    // The fake adjuster does not move the fake clock: model a quick step that left 3 ms.
+    rig.guest.timebase.realtime_error = 3 * kNsPerMs;
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.steps.size() == 2);
+    REQUIRE(abs_ns(rig.guest.adjuster.steps[1] + 3 * kNsPerMs) < 100 * kNsPerUs);
+    // Only once: later small offsets are slewed again.
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.steps.size() == 2);
+    REQUIRE(rig.guest.adjuster.slews.size() == 1);
 }
 
 TEST_CASE("the daemon slews small offsets and learns the frequency", "[rtc_resync][daemon]") {
@@ -223,14 +267,28 @@ TEST_CASE("the daemon slews small offsets and learns the frequency", "[rtc_resyn
 TEST_CASE("the daemon survives its RTC vanishing and picks it up again", "[rtc_resync][daemon]") {
     DaemonRig rig;
     rig.daemon->measure_and_correct();
-    rig.rtc->read_errno = ENODEV; // the device went away under us
+    rig.rtc.read_errno = ENODEV; // the device went away under us
     rig.daemon->check();
-    rig.device_present = false;
+    rig.rtc.read_errno.reset();
+    rig.open_errno = ENOENT;
     rig.daemon->check();
     rig.daemon->measure_and_correct();
     REQUIRE(rig.guest.adjuster.steps.empty());
-    rig.device_present = true;
+    rig.open_errno.reset();
     rig.guest.timebase.realtime_error = 5 * kNsPerSec;
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+}
+
+TEST_CASE("a busy RTC (another reader has it open) skips a round, nothing more",
+          "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.guest.timebase.realtime_error = 5 * kNsPerSec;
+    rig.open_errno = EBUSY;
+    rig.daemon->check();
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    rig.open_errno.reset();
     rig.daemon->check();
     REQUIRE(rig.guest.adjuster.steps.size() == 1);
 }
@@ -239,7 +297,7 @@ TEST_CASE("the daemon refuses a bogus RTC in every path", "[rtc_resync][daemon]"
     DaemonRig rig;
     rig.guest.timebase.realtime_error = 0;
     rig.daemon->measure_and_correct();
-    rig.rtc->rtc_error = 946'684'800LL * kNsPerSec - rig.guest.timebase.true_time();
+    rig.rtc.rtc_error = 946'684'800LL * kNsPerSec - rig.guest.timebase.true_time();
     rig.daemon->check(); // a 27-year "jump"
     rig.daemon->measure_and_correct();
     REQUIRE(rig.guest.adjuster.steps.empty());

@@ -4,6 +4,19 @@
 # the ptp_kvm stand-in. The daemon must stand down (no slewing by us), yet still step after a
 # 10 s pause, within 3 s of the resume.
 
+# |NS| in ms with 3 decimals; nothing (a failed check) when there was no reading.
+abs_ms() { [ -n "$1" ] && awk -v n="$1" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }'; }
+# vmprobe's reading, retried for up to 15 s: the kernel lets one process at a time open the
+# RTC, and a running daemon has it for a moment every second and for ~4 s per measurement.
+independent_offset_ns() {
+    _end=$(($(date +%s) + 15))
+    while [ "$(date +%s)" -lt "$_end" ]; do
+        _o=$(rtc_offset_ns 2>/dev/null) && [ -n "$_o" ] && echo "$_o" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 load_standin || not_ok "stand-in loaded"
 cat >chrony.conf <<CONF
 refclock PHC /dev/ptp_kvm poll 2
@@ -39,5 +52,7 @@ fi
 grep "ACTION=step" daemon.log | head -n 1 | while IFS= read -r l; do diag "$l"; done
 sleep 2
 check "the daemon never slewed beside chronyd" sh -c '! grep -q "ACTION=slew" daemon.log'
-diag "system minus RTC 2 s after the step: $(ns_to_s "$(rtc_offset_ns)") s"
+after=$(independent_offset_ns)
+diag "system minus RTC 2 s after the step: ${after:-no reading} ns"
+check_range "independent |offset| 2 s after the step beside chronyd (ms)" "$(abs_ms "$after")" 0 2
 kill -TERM "$daemon"

@@ -5,6 +5,19 @@
 # clock back onto the RTC within 3 s of the resume. Timed from the daemon's own log on the
 # guest's monotonic clock (which did not run during the pause), confirmed by vmprobe.
 
+# |NS| in ms with 3 decimals; nothing (a failed check) when there was no reading.
+abs_ms() { [ -n "$1" ] && awk -v n="$1" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }'; }
+# vmprobe's reading, retried for up to 15 s: the kernel lets one process at a time open the
+# RTC, and a running daemon has it for a moment every second and for ~4 s per measurement.
+independent_offset_ns() {
+    _end=$(($(date +%s) + 15))
+    while [ "$(date +%s)" -lt "$_end" ]; do
+        _o=$(rtc_offset_ns 2>/dev/null) && [ -n "$_o" ] && echo "$_o" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 rtc_resync daemon >daemon.log 2>&1 &
 daemon=$!
 # The first precise measurement: a stale interrupt and three edges, about 4 s.
@@ -12,24 +25,28 @@ wait_until 20 grep -q "ACTION=" daemon.log || not_ok "daemon made its first meas
 check "the daemon runs" kill -0 "$daemon"
 steps_before=$(grep -c "ACTION=step" daemon.log)
 
+actions_before=$(grep -c "ACTION=" daemon.log)
 pause_vm 10 || not_ok "host paused the VM"
 resumed=$(cut -d' ' -f1 /proc/uptime)
+since_resume() { awk -v a="$(cut -d' ' -f1 /proc/uptime)" -v b="$resumed" 'BEGIN { printf "%.2f", a - b }'; }
 if wait_until 10 sh -c "[ \$(grep -c ACTION=step daemon.log) -gt $steps_before ]"; then
-    corrected=$(cut -d' ' -f1 /proc/uptime)
-    took=$(awk -v a="$corrected" -v b="$resumed" 'BEGIN { printf "%.2f", a - b }')
+    took=$(since_resume)
     diag "paused $(ns_to_s "$PAUSED_NS") s; step logged $took s after the script saw the resume"
     check_range "the daemon stepped within 3 s of the resume (s)" "$took" 0 3
 else
     not_ok "the daemon stepped after the pause"
 fi
-grep "ACTION=step" daemon.log | tail -n 1 | while IFS= read -r l; do diag "$l"; done
-after=$(rtc_offset_ns)
-check_range "independent |offset| after the daemon's step (ms)" \
-    "$(awk -v n="$after" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }')" 0 2
+# The quick step comes from one polled edge; the full measurement that follows refines it.
+wait_until 10 sh -c "[ \$(grep -c ACTION= daemon.log) -ge $((actions_before + 2)) ]"
+diag "full measurement after the step done $(since_resume) s after the resume"
+grep "ACTION=" daemon.log | tail -n 2 | while IFS= read -r l; do diag "$l"; done
+after=$(independent_offset_ns)
+check_range "independent |offset| after the daemon's correction (ms)" "$(abs_ms "$after")" 0 2
 
-# The daemon's own steps echo back as clock-set events; they must not cause another round.
-check "no second step from the echo of our own step" \
-    test "$(grep -c ACTION=step daemon.log)" -eq $((steps_before + 1))
+# The daemon's own steps echo back as clock-set events; they must not be taken for someone
+# else's.
+check "our own steps are not mistaken for someone else's" \
+    sh -c '! grep -q "set by someone else" daemon.log'
 
 # SIGHUP rereads the configuration; SIGTERM ends the daemon cleanly (exit 0).
 kill -HUP "$daemon"

@@ -1,7 +1,8 @@
 #!/bin/sh
+# vm-boot: own
 # No RTC: the driver unbound (as on a machine without one), and a device that vanishes under
 # the running daemon. Clear errors, exit 3, no crash; the daemon waits and resumes when the
-# RTC comes back.
+# RTC comes back. Its own boot: the RTC may come back under another number.
 
 pnp=$(basename "$(readlink -f /sys/class/rtc/rtc0/device)")
 rtc_resync daemon >daemon.log 2>&1 &
