@@ -42,8 +42,8 @@ UdevDeviceFinder::enumerate(std::string_view subsystem,
     if (r < 0) return fail(-r, "enumerate " + subsystem_name + " devices");
 
     std::vector<DeviceInfo> devices;
-    udev_list_entry* entry = nullptr;
-    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(enumeration.get())) {
+    for (udev_list_entry* entry = udev_enumerate_get_list_entry(enumeration.get());
+         entry != nullptr; entry = udev_list_entry_get_next(entry)) {
         UdevDevicePtr device(
             udev_device_new_from_syspath(context.get(), udev_list_entry_get_name(entry)));
         if (!device) continue; // removed while we were enumerating
@@ -54,8 +54,8 @@ UdevDeviceFinder::enumerate(std::string_view subsystem,
         info.devnode = or_empty(udev_device_get_devnode(device.get()));
         if (udev_device* parent = udev_device_get_parent(device.get()))
             info.driver = or_empty(udev_device_get_driver(parent));
-        udev_list_entry* link = nullptr;
-        udev_list_entry_foreach(link, udev_device_get_devlinks_list_entry(device.get()))
+        for (udev_list_entry* link = udev_device_get_devlinks_list_entry(device.get());
+             link != nullptr; link = udev_list_entry_get_next(link))
             info.symlinks.emplace_back(udev_list_entry_get_name(link));
         for (const auto& attribute : attributes) {
             if (const char* value = udev_device_get_sysattr_value(device.get(), attribute.c_str()))
