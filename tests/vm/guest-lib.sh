@@ -1,4 +1,6 @@
-# Helpers for VM scenarios (busybox sh), sourced before every scenario.
+# Helpers for VM scenarios, sourced before every scenario. The guest's /bin/sh is bash in POSIX
+# mode, not busybox sh: Debian's busybox sh would run its own hwclock and modprobe applets in
+# preference to util-linux's and kmod's. The other busybox applets are on PATH.
 #
 # Results go to the host over the control channel (fd 3, the guest's ttyS1) as TAP lines without
 # numbers; the host numbers them and prefixes the scenario's name. Everything a scenario prints

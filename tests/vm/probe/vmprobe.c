@@ -12,10 +12,12 @@
  *   vmprobe phc-offset DEV [MODE]     PHC minus CLOCK_REALTIME, MODE precise|basic (default
  *                                     precise): "offset_ns=<n> method=<mode>"
  *   vmprobe now                       CLOCK_REALTIME in ns
+ *   vmprobe step NS                   step CLOCK_REALTIME by NS (may be negative)
  *   vmprobe ntp-reset                 kernel NTP state back to boot defaults: unsynchronised,
  *                                     no frequency correction, no slew in progress
  *
- * RTC times are read as UTC, as the kernel's rtc-cmos reports them. DEV defaults to /dev/rtc0.
+ * RTC times are read as UTC, as the kernel's rtc-cmos reports them. DEV defaults to /dev/rtc0;
+ * while another process has it open (EBUSY), vmprobe waits up to 10 s for it.
  * Built statically on the host by tests/vm/run, so it needs nothing in the guest.
  */
 #define _GNU_SOURCE
@@ -134,9 +136,21 @@ static int rtc_edge(int fd, int64_t *sys_ns, int64_t *rtc_s, const char **method
 	return -1;
 }
 
+/* The kernel lets one process at a time open an RTC: wait up to 10 s for a daemon to let go. */
+static int open_rtc(const char *dev)
+{
+	int64_t deadline = now_ns(CLOCK_MONOTONIC) + 10 * NS;
+	int fd;
+
+	while ((fd = open(dev, O_RDONLY)) < 0 && errno == EBUSY &&
+	       now_ns(CLOCK_MONOTONIC) < deadline)
+		usleep(20000);
+	return fd;
+}
+
 static int cmd_rtc(const char *cmd, const char *dev)
 {
-	int fd = open(dev, O_RDONLY);
+	int fd = open_rtc(dev);
 	int64_t sys_ns, rtc_s;
 	const char *method;
 
@@ -251,6 +265,14 @@ int main(int argc, char **argv)
 		printf("%lld\n", (long long)now_ns(CLOCK_REALTIME));
 		return 0;
 	}
+	if (argc > 2 && strcmp(argv[1], "step") == 0) {
+		int64_t target = now_ns(CLOCK_REALTIME) + strtoll(argv[2], NULL, 10);
+		struct timespec ts = {.tv_sec = target / NS, .tv_nsec = target % NS};
+
+		if (clock_settime(CLOCK_REALTIME, &ts) < 0)
+			return die("clock_settime");
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "ntp-reset") == 0)
 		return cmd_ntp_reset();
 	if (argc > 1 && strncmp(argv[1], "rtc-", 4) == 0)
@@ -259,6 +281,6 @@ int main(int argc, char **argv)
 		return cmd_phc(argv[1], argv[2], argc > 3 ? argv[3] : "precise");
 	fprintf(stderr, "usage: vmprobe rtc-read|rtc-offset|rtc-sync [DEV]\n"
 			"       vmprobe phc-get DEV | phc-offset DEV [precise|basic]\n"
-			"       vmprobe now | ntp-reset\n");
+			"       vmprobe now | step NS | ntp-reset\n");
 	return 2;
 }
