@@ -60,3 +60,13 @@ udevadm settle
 ptp_kvm_helper select >/dev/null 2>&1
 rc=$?
 check "select without a paravirtual PHC exits 1 ($rc)" test $rc = 1
+
+# select --wait: waits through udev for a clock that appears later.
+ptp_kvm_helper select --wait 20 >waited.txt 2>&1 &
+waiter=$!
+sleep 1
+ptp_kvm_helper load --force >/dev/null 2>&1
+wait $waiter
+rc=$?
+check "select --wait sees the clock that appears while it waits ($rc: $(cat waited.txt))" \
+    test "$rc:$(cat waited.txt)" = "0:/dev/ptp_kvm"

@@ -2,7 +2,7 @@
 # vm-timeout: 300
 # `ptp_kvm_helper sync` (issue 5): stand-in 20 ms ahead and 50 ppm fast. One step, then it
 # converges; RMS of the independently measured offset over 60 s; fail=1 holds the frequency
-# and recovers; module removed and re-added: it follows the new device.
+# and recovers; module removed and re-added: it follows the new device; --once steps.
 
 ptp_kvm_helper load --force || not_ok "load --force"
 standin_set freq_ppb 50000
@@ -55,4 +55,10 @@ else
 fi
 check "it opened the device again" test "$(grep -c 'following' sync.log)" -ge 2
 kill $pid
+wait $pid
 tail -n 30 sync.log
+
+# --once: one correction and out; 50 ms is stepped (beyond the 1 ms threshold).
+standin_set offset_ns $(($(standin_get offset_ns) + 50000000))
+check "sync --once exits 0" ptp_kvm_helper sync --once
+check "sync --once stepped the 50 ms away (|offset| < 1 ms)" abs_below 1000000
