@@ -107,7 +107,7 @@ int run(const Options& options) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{"Audit the clocksources of a Linux virtual machine: inventory, read cost, rate "
                  "against the TSC and a reference clock, and findings with remedies.",
                  "clocksource_audit"};
@@ -128,4 +128,8 @@ int main(int argc, char** argv) {
     app.add_flag("--strict", options.strict, "Exit 1 on warnings too, not only on errors");
     app.add_option("--root", options.root, "Read /sys and /proc below this directory (testing)");
     return run_cli(app, argc, argv, options.common, [&] { return run(options); });
+} catch (const std::exception& e) {
+    // Only setting up the command line can get here; run_cli catches the rest.
+    fmt::print(stderr, "clocksource_audit: {}\n", e.what());
+    return kExitRuntime;
 }

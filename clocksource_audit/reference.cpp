@@ -144,6 +144,7 @@ ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samp
     // The pairing's own uncertainty plus the scatter around the median (median absolute
     // deviation): jitter the pairing does not see still makes the offset less certain.
     std::vector<Nanoseconds> deviations;
+    deviations.reserve(offsets.size());
     for (const auto o : offsets)
         deviations.push_back(o > comparison.offset_ns ? o - comparison.offset_ns
                                                       : comparison.offset_ns - o);
