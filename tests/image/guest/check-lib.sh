@@ -109,10 +109,9 @@ check_decoy() {
 
 # The stand-in's "host clock" starts at the guest's clock when it loads, which at that moment is
 # only as right as the kernel's whole-second read of the RTC. A real ptp_kvm serves the host's
-# clock itself, which the RTC also follows: move the stand-in onto the host's clock so that the
-# two references agree, as they do on KVM.
+# clock itself: move the stand-in onto it. qemu's RTC still trails the host by where in a second
+# qemu started (0-1 s), on KVM as here, so the two references differ by that much.
 # PHC - host = (PHC - CLOCK_REALTIME) + (CLOCK_REALTIME - host).
-aligned=""
 align_stand_in() {
     local knob=/sys/module/ptp_kvm/parameters/offset_ns phc rt cur
     [[ -w $knob ]] && command -v ptp_kvm_helper >/dev/null || return 0
@@ -122,7 +121,6 @@ align_stand_in() {
     [[ -n $phc ]] || { diag "could not read the stand-in's offset"; return 0; }
     cur=$(<$knob)
     echo $((cur - phc - ${rt% *})) >$knob
-    aligned=1
     diag "stand-in moved onto the host's clock by $(sec $((-phc - ${rt% *}))) s"
 }
 
@@ -228,10 +226,11 @@ check_pause() {
         if ((${d#-} <= 100000000)); then fixed=$elapsed; break; fi
         sleep 0.2
     done
-    # With both references on the host's clock, "right" is also absolute: within 250 ms of it.
-    local abs=${o% *}
-    result "$([[ -n $fixed ]] && ((fixed <= 3000)) && { [[ -z $aligned ]] || ((${abs#-} <= 250000000)); }
-        echo $?)" "$desc"
+    # "Right" is relative to where the clock stood before the pause, not to the host's clock:
+    # qemu's RTC ticks whole host seconds with edges where qemu started (0-1 s behind the host,
+    # tests/vm/README.md), and under TCG the stand-in runs on the guest's own raw clock, whose
+    # rate is the guest's calibration. Both offsets to the host are in the diagnostics.
+    result "$([[ -n $fixed ]] && ((fixed <= 3000)); echo $?)" "$desc"
     diag "paused $(sec "$paused") s; offset to host before $(sec "${before% *}") s," \
         "after ${fixed:-$elapsed} ms: $(sec "${o% *}") s (round trip $(sec "${o#* }") s)"
     diag "$(journalctl -q -o short-monotonic --since "-20s" --no-pager \
