@@ -57,8 +57,13 @@ while [ $(($(now_ms) - resumed)) -lt 30000 ]; do
     if grep -q ACTION=step ours.log; then t=$(($(now_ms) - resumed)); break; fi
     sleep 0.1
 done
-sleep 0.5
-o=$(offset_ns)
+# The full measurement that follows the quick step holds the RTC for a few seconds: retry.
+o=
+end=$(($(now_ms) + 15000))
+while [ -z "$o" ] && [ "$(now_ms)" -lt $end ]; do
+    o=$(offset_ns)
+    [ -z "$o" ] && sleep 0.2
+done
 [ -n "$o" ] && [ "$(abs "$o")" -ge 10000000 ] && t="not_below_10ms_offset_$o"
 diag "BENCH recovery name=rtc_resync paused_ns=$PAUSED_NS ms_to_10ms=$t confirm_offset_ns=$o"
 kill -TERM $ours
@@ -82,6 +87,8 @@ pause_vm 60 >/dev/null
 resumed=$(now_ms)
 t=$(time_below "$resumed" 240)
 diag "BENCH recovery name=chronyd paused_ns=$PAUSED_NS ms_to_10ms=$t"
+chronyc -n tracking | grep -E "System time|Last offset|Leap" | while IFS= read -r l; do diag "chronyc: $l"; done
+chronyc -n sources | tail -n 2 | while IFS= read -r l; do diag "chronyc: $l"; done
 
 # --- footprint --------------------------------------------------------------------------------
 # chronyd keeps running (synchronised); our daemon beside it stands down but does all its work:
