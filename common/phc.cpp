@@ -83,6 +83,7 @@ Result<std::vector<PhcSample>> DevicePhc::read_extended(int count) {
     if (ioctl(fd_.get(), PTP_SYS_OFFSET_EXTENDED, &request) < 0)
         return fail_errno("PTP_SYS_OFFSET_EXTENDED on " + path_);
     std::vector<PhcSample> samples;
+    samples.reserve(request.n_samples);
     for (unsigned i = 0; i < request.n_samples; ++i)
         samples.push_back(bracketed(request.ts[i][0], request.ts[i][1], request.ts[i][2]));
     return samples;
@@ -95,7 +96,8 @@ Result<std::vector<PhcSample>> DevicePhc::read_basic(int count) {
         return fail_errno("PTP_SYS_OFFSET on " + path_);
     // The kernel interleaves system, PHC, system, PHC, ..., system.
     std::vector<PhcSample> samples;
-    for (unsigned i = 0; i < request.n_samples; ++i)
+    samples.reserve(request.n_samples);
+    for (std::size_t i = 0; i < request.n_samples; ++i)
         samples.push_back(
             bracketed(request.ts[2 * i], request.ts[2 * i + 1], request.ts[2 * i + 2]));
     return samples;

@@ -109,13 +109,13 @@ int run_select(const SelectOptions& options) {
         spdlog::error("{}", chosen.error().message());
         return kExitRuntime;
     }
-    if (!*chosen) {
-        spdlog::warn("no paravirtual PHC{}",
-                     allow_nic ? " and no NIC PHC" : " (a NIC's needs --allow-nic)");
-        return kExitFindings;
+    if (const auto& phc = *chosen) {
+        fmt::print("{}\n", preferred_path(*phc));
+        return kExitOk;
     }
-    fmt::print("{}\n", preferred_path(**chosen));
-    return kExitOk;
+    spdlog::warn("no paravirtual PHC{}",
+                 allow_nic ? " and no NIC PHC" : " (a NIC's needs --allow-nic)");
+    return kExitFindings;
 }
 
 } // namespace guestclock

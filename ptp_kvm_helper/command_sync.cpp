@@ -290,14 +290,14 @@ int run_sync(const SyncOptions& options) {
         return kExitRuntime;
     }
     PeriodicTimer* tick_timer = *timer;
-    service.set_fire_soon([tick_timer] { (void)tick_timer->fire_soon(); });
+    service.set_fire_soon([tick_timer] { tick_timer->fire_soon(); });
     DeviceMonitor& events = **monitor;
     Status watched = (*daemon)->watch_readable(events.fd(), [&] {
         if (auto event = events.wait(0); event && *event) service.on_device_event(**event);
     });
     if (watched)
         watched = (*daemon)->on_clock_set([&] {
-            if (!service.own_step_recently(now_ns(CLOCK_MONOTONIC))) (void)tick_timer->fire_soon();
+            if (!service.own_step_recently(now_ns(CLOCK_MONOTONIC))) tick_timer->fire_soon();
         });
     if (!watched) {
         spdlog::error("{}", watched.error().message());

@@ -3,9 +3,11 @@
 #include "common/cli.h"
 #include "ptp_kvm_helper/commands.h"
 
+#include <iostream>
+
 using namespace guestclock;
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{"Use the hypervisor's clock (ptp_kvm and other paravirtual PHCs) as the guest's "
                  "time reference",
                  "ptp_kvm_helper"};
@@ -84,4 +86,8 @@ int main(int argc, char** argv) {
         if (*chrony_cmd) return run_chrony(chrony);
         return run_sync(sync);
     });
+} catch (const std::exception& e) {
+    // Only setting up the command line can get here; run_cli catches the rest.
+    std::cerr << "ptp_kvm_helper: " << e.what() << "\n";
+    return kExitRuntime;
 }

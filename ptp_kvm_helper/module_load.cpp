@@ -56,12 +56,11 @@ std::expected<LoadReport, LoadError> load_ptp_kvm(const LoadRequest& request, Mo
 
     auto phc = wait_for_phc(finder, &monitor, kvm_phc, request.timeout);
     if (!phc) return std::unexpected(LoadError{LoadFailure::other, phc.error().message()});
-    if (!*phc)
-        return std::unexpected(LoadError{
-            LoadFailure::timeout,
-            fmt::format("ptp_kvm is loaded but no \"KVM virtual PTP\" clock appeared within {} s",
-                        to_seconds(request.timeout))});
-    return LoadReport{*outcome, **phc};
+    if (const auto& found = *phc) return LoadReport{*outcome, *found};
+    return std::unexpected(LoadError{
+        LoadFailure::timeout,
+        fmt::format("ptp_kvm is loaded but no \"KVM virtual PTP\" clock appeared within {} s",
+                    to_seconds(request.timeout))});
 }
 
 } // namespace guestclock
