@@ -1,0 +1,183 @@
+#include "ptp_kvm_helper/sync_service.h"
+
+#include "common/logging.h"
+#include "common/system_files.h"
+#include "ptp_kvm_helper/phc_discovery.h"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace guestclock {
+
+namespace {
+
+// After this many failed updates in a row we no longer claim the clock is synchronised.
+constexpr int kFailuresBeforeUnsync = 10;
+
+// Errnos by which a PHC says it is gone (module removed): reopen once udev brings it back.
+bool device_gone(const Error& error) {
+    return error.errno_value == ENODEV || error.errno_value == ENXIO || error.errno_value == ENOENT;
+}
+
+std::string_view action_name(ServoAction::Kind kind) {
+    switch (kind) {
+    case ServoAction::Kind::none:
+        return "none";
+    case ServoAction::Kind::step:
+        return "step";
+    case ServoAction::Kind::frequency:
+        return "frequency";
+    case ServoAction::Kind::step_and_frequency:
+        return "step+frequency";
+    }
+    return "none";
+}
+
+} // namespace
+
+Result<std::string> sync_device_path(const SyncOptions& options) {
+    if (!options.device.empty()) return options.device;
+    UdevDeviceFinder finder;
+    auto candidates = list_phcs(finder);
+    if (!candidates) return std::unexpected(candidates.error());
+    auto chosen = select_phc(*candidates, false);
+    if (!chosen) return fail(ENODEV, "no paravirtual PHC");
+    return preferred_path(*chosen);
+}
+
+void SyncService::tick() {
+    if (!phc_ && !open_device()) {
+        count_failure();
+        return;
+    }
+    check_vmclock();
+    const Nanoseconds now = now_ns(CLOCK_MONOTONIC);
+    auto update = follower_.update(*phc_, now);
+    if (!update) return on_failure(update.error());
+    if (failures_ > 0)
+        spdlog::info("{} answers again after {} updates without a reading", phc_->path(),
+                     failures_);
+    failures_ = 0;
+    report(*update, now);
+}
+
+void SyncService::on_device_event(const DeviceEvent& event) {
+    if (event.action == "remove" && phc_ && event.devnode == devnode_) {
+        spdlog::warn("{} was removed; holding the frequency until a PHC returns", phc_->path());
+        close_device();
+    }
+    if (event.action == "add" && !phc_) fire_soon_();
+}
+
+bool SyncService::own_step_recently(Nanoseconds now) const {
+    return last_step_ns_ != 0 && now - last_step_ns_ < kNsPerSec / 2;
+}
+
+bool SyncService::open_device() {
+    auto opened = open_phc();
+    if (!opened) {
+        if (!waiting_logged_) {
+            spdlog::warn("{}; waiting for a PHC", opened.error().message());
+            daemon_.notify_status("waiting for a PHC");
+            waiting_logged_ = true;
+        }
+        return false;
+    }
+    phc_ = std::move(*opened);
+    std::error_code ec; // no exceptions inside the event loop's callbacks
+    devnode_ = std::filesystem::canonical(phc_->path(), ec).string();
+    follower_.reset_device();
+    watch_vmclock();
+    spdlog::info("following {} ({})", phc_->path(), devnode_);
+    daemon_.notify_status("following " + phc_->path());
+    return true;
+}
+
+Result<std::unique_ptr<DevicePhc>> SyncService::open_phc() const {
+    auto path = sync_device_path(options_);
+    if (!path) return std::unexpected(path.error());
+    return DevicePhc::open(*path);
+}
+
+void SyncService::close_device() {
+    phc_.reset();
+    devnode_.clear();
+    vmclock_path_.reset();
+    vmclock_.reset();
+    waiting_logged_ = false;
+}
+
+void SyncService::watch_vmclock() {
+    const std::string sysname = std::filesystem::path(devnode_).filename().string();
+    auto name = SystemFiles("/").read_line("/sys/class/ptp/" + sysname + "/clock_name");
+    if (!name) return;
+    vmclock_path_ = vmclock_device_for(*name);
+    if (vmclock_path_) spdlog::info("watching {} for migrations and restores", *vmclock_path_);
+}
+
+void SyncService::check_vmclock() {
+    if (!vmclock_path_) return;
+    auto state = read_vmclock(*vmclock_path_);
+    if (!state) {
+        spdlog::debug("{}", state.error().message());
+        return;
+    }
+    if (vmclock_ && vmclock_disrupted(*vmclock_, *state)) {
+        log_with_fields(spdlog::level::warn,
+                        "vmclock reports a migration or snapshot restore; re-synchronising",
+                        {{"DISRUPTION_MARKER", std::to_string(state->disruption_marker)}});
+        follower_.reset_device();
+    }
+    vmclock_ = *state;
+}
+
+void SyncService::count_failure() {
+    if (++failures_ != kFailuresBeforeUnsync) return;
+    // systemd waits for READY before time-sync.target; without a clock it must not wait
+    // for ever, and the unit is running, only not synchronised.
+    if (!ready_) {
+        daemon_.notify_ready("no PHC reading yet");
+        ready_ = true;
+    }
+    if (auto s = adjuster_.set_sync_status(false, 16 * kNsPerSec, 16 * kNsPerSec); !s)
+        spdlog::error("{}", s.error().message());
+    spdlog::warn("no PHC reading for {} updates; clock marked unsynchronised", failures_);
+}
+
+void SyncService::on_failure(const Error& error) {
+    if (failures_ == 0)
+        log_with_fields(spdlog::level::err, "PHC read failed; holding the frequency",
+                        {{"ERROR", error.message()}, {"DEVICE", phc_->path()}});
+    count_failure();
+    daemon_.notify_status(fmt::format("holding: {}", error.message()));
+    if (device_gone(error)) {
+        spdlog::warn("{} was removed; holding the frequency until a PHC returns", phc_->path());
+        close_device();
+    }
+}
+
+void SyncService::report(const FollowerUpdate& update, Nanoseconds now) {
+    const ServoAction& action = update.action;
+    const bool stepped = action.kind == ServoAction::Kind::step ||
+                         action.kind == ServoAction::Kind::step_and_frequency;
+    if (stepped) last_step_ns_ = now;
+    log_with_fields(stepped ? spdlog::level::info : spdlog::level::debug,
+                    stepped ? "stepped the clock to the PHC" : "PHC offset",
+                    {{"OFFSET_NS", std::to_string(update.offset_ns)},
+                     {"DELAY_NS", std::to_string(update.delay_ns)},
+                     {"FREQUENCY_PPB", fmt::format("{:.1f}", action.frequency_ppb)},
+                     {"ACTION", std::string(action_name(action.kind))},
+                     {"METHOD", std::string(phc_method_name(update.method))}});
+    const std::string status =
+        fmt::format("offset {} ns, frequency {:.1f} ppb via {}", update.offset_ns,
+                    action.frequency_ppb, phc_method_name(update.method));
+    if (!ready_) {
+        daemon_.notify_ready(status);
+        ready_ = true;
+    } else {
+        daemon_.notify_status(status);
+    }
+}
+
+} // namespace guestclock

@@ -1,0 +1,80 @@
+// `sync` as a daemon: the state kept between timer ticks (the open PHC, the servo, failures,
+// the vmclock markers) and what each tick and each udev event does with it.
+#pragma once
+
+#include "common/clock_adjuster.h"
+#include "common/daemon.h"
+#include "common/device_monitor.h"
+#include "common/phc.h"
+#include "common/vmclock.h"
+#include "ptp_kvm_helper/clock_follower.h"
+#include "ptp_kvm_helper/commands.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace guestclock {
+
+// The path to follow: the one given, or the best paravirtual PHC present now.
+Result<std::string> sync_device_path(const SyncOptions& options);
+
+// The daemon's state between timer ticks: the open device, the servo, the failure count.
+class SyncService {
+  public:
+    SyncService(const SyncOptions& options, ClockAdjuster& adjuster, Daemon& daemon)
+        : options_(options), daemon_(daemon),
+          follower_(adjuster, ServoConfig{.step_threshold_ns = static_cast<Nanoseconds>(
+                                              options.step_threshold_s * 1e9)}),
+          adjuster_(adjuster) {}
+
+    Status start() { return follower_.start(); }
+
+    void tick();
+
+    // A udev event for ptp devices: forget a device that went away; look again on an arrival.
+    void on_device_event(const DeviceEvent& event);
+
+    void set_fire_soon(std::function<void()> fire) { fire_soon_ = std::move(fire); }
+    // Our own steps echo as clock-set events; only others' sets need a fresh measurement.
+    bool own_step_recently(Nanoseconds now) const;
+
+  private:
+    bool open_device();
+
+    Result<std::unique_ptr<DevicePhc>> open_phc() const;
+
+    void close_device();
+
+    // A vmclock PHC comes with /dev/vmclockN, whose markers tell of migrations and restores.
+    void watch_vmclock();
+
+    // After a migration the counter's rate is new and after a restore the time jumped: what
+    // the servo learnt is void, so it starts over (and steps) at this very update.
+    void check_vmclock();
+
+    // Every update without a reading, whether the device fails or is missing, counts; after
+    // a while the kernel must stop telling others the clock is synchronised.
+    void count_failure();
+
+    void on_failure(const Error& error);
+
+    void report(const FollowerUpdate& update, Nanoseconds now);
+
+    const SyncOptions& options_;
+    Daemon& daemon_;
+    ClockFollower follower_;
+    ClockAdjuster& adjuster_;
+    std::unique_ptr<DevicePhc> phc_;
+    std::string devnode_;
+    std::optional<std::string> vmclock_path_;
+    std::optional<VmclockState> vmclock_;
+    std::function<void()> fire_soon_ = [] {};
+    int failures_ = 0;
+    bool ready_ = false;
+    bool waiting_logged_ = false;
+    Nanoseconds last_step_ns_ = 0;
+};
+
+} // namespace guestclock
