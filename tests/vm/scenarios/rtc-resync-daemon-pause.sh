@@ -48,6 +48,16 @@ check_range "independent |offset| after the daemon's correction (ms)" "$(abs_ms 
 check "our own steps are not mistaken for someone else's" \
     sh -c '! grep -q "set by someone else" daemon.log'
 
+# Someone sets the clock 1 s off: below the whole-second check's 2 s, but the clock-set event
+# (TFD_TIMER_CANCEL_ON_SET) alone makes the daemon measure and put it back.
+actions_before=$(grep -c "ACTION=" daemon.log)
+date -s "@$(($(date +%s) + 1))" >/dev/null
+check "a clock set by someone else is noticed at once" \
+    wait_until 5 grep -q "set by someone else" daemon.log
+wait_until 15 sh -c "[ \$(grep -c ACTION= daemon.log) -ge $((actions_before + 2)) ]"
+after=$(independent_offset_ns)
+check_range "independent |offset| after the daemon undid date -s (ms)" "$(abs_ms "$after")" 0 2
+
 # SIGHUP rereads the configuration; SIGTERM ends the daemon cleanly (exit 0).
 kill -HUP "$daemon"
 check "SIGHUP reloads the configuration" wait_until 5 grep -q "configuration reloaded" daemon.log
