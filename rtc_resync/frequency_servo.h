@@ -29,7 +29,7 @@ struct ServoOutput {
 
 class FrequencyServo {
   public:
-    explicit FrequencyServo(double initial_frequency_ppb, ServoSettings settings = {})
+    explicit FrequencyServo(double initial_frequency_ppb, const ServoSettings& settings = {})
         : frequency_ppb_(initial_frequency_ppb), settings_(settings) {}
 
     // offset: system minus RTC, measured at monoraw with the given uncertainty.
