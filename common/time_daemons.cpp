@@ -23,14 +23,14 @@ bool is_time_daemon_comm(std::string_view comm) {
     return std::ranges::find(kTimeDaemonComms, comm) != kTimeDaemonComms.end();
 }
 
-std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files) {
+std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, int own_pid) {
     std::vector<TimeDaemon> daemons;
     auto entries = files.list("/proc");
     if (!entries) return daemons;
     for (const auto& entry : *entries) {
         int pid = 0;
         const auto [end, ec] = std::from_chars(entry.data(), entry.data() + entry.size(), pid);
-        if (ec != std::errc{} || end != entry.data() + entry.size()) continue;
+        if (ec != std::errc{} || end != entry.data() + entry.size() || pid == own_pid) continue;
         auto comm = files.read_line("/proc/" + entry + "/comm");
         if (comm && is_time_daemon_comm(*comm)) daemons.push_back({pid, full_name(*comm)});
     }

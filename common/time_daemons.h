@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
 namespace guestclock {
@@ -16,11 +17,14 @@ struct TimeDaemon {
 };
 
 // Names of processes that discipline the system clock, as /proc/PID/comm shows them
-// (comm is cut to 15 characters: "systemd-timesyn").
+// (comm is cut to 15 characters: "systemd-timesyn"). ptp_kvm_helper is one (its sync servo), so
+// rtc_resync stands down beside it; rtc_resync is not, so that the more precise PHC servo may
+// run beside it.
 bool is_time_daemon_comm(std::string_view comm);
 
-// The time daemons running, from /proc/*/comm below the files' root.
-std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files);
+// The time daemons running, from /proc/*/comm below the files' root, leaving out own_pid (so
+// that ptp_kvm_helper sync does not find itself).
+std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, int own_pid = getpid());
 
 // True when /proc/net/udp or udp6 text lists a socket bound to local port 123 (NTP server).
 bool udp_table_has_ntp_server(std::string_view proc_net_udp);

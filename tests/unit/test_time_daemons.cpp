@@ -12,11 +12,19 @@ TEST_CASE("time daemons are found by their comm names", "[daemons]") {
     root.write("proc/77/comm", "systemd-timesyn\n");
     root.write("proc/9/comm", "bash\n");
     root.write("proc/self/comm", "chronyd\n"); // not a pid: must be ignored
-    auto daemons = find_time_daemons(SystemFiles(root.path()));
-    REQUIRE(daemons.size() == 2);
-    REQUIRE(daemons[0].pid == 412);
-    REQUIRE(daemons[0].name == "chronyd");
-    REQUIRE(daemons[1].name == "systemd-timesyncd");
+    root.write("proc/1200/comm", "ptp_kvm_helper\n");
+    auto daemons = find_time_daemons(SystemFiles(root.path()), 0);
+    REQUIRE(daemons.size() == 3);
+    REQUIRE(daemons[0].pid == 1200);
+    REQUIRE(daemons[0].name == "ptp_kvm_helper");
+    REQUIRE(daemons[1].pid == 412);
+    REQUIRE(daemons[1].name == "chronyd");
+    REQUIRE(daemons[2].name == "systemd-timesyncd");
+    // A process never finds itself: ptp_kvm_helper sync must not refuse to run beside itself.
+    REQUIRE(find_time_daemons(SystemFiles(root.path()), 1200).size() == 2);
+    // rtc_resync is not one: the more precise PHC servo may run beside it.
+    root.write("proc/78/comm", "rtc_resync\n");
+    REQUIRE(find_time_daemons(SystemFiles(root.path()), 1200).size() == 2);
 }
 
 TEST_CASE("an NTP server shows as a UDP socket on local port 123", "[daemons]") {
