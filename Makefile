@@ -31,7 +31,7 @@ unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
-.PHONY: all deps audit check unit-check host-check vm-check vm-shell image-check man-check lint format \
+.PHONY: all deps audit check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
         install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
@@ -65,7 +65,7 @@ audit: deps
 check: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
-	-@$(MAKE) --no-print-directory -k unit-check man-check host-check vm-check
+	-@$(MAKE) --no-print-directory -k unit-check man-check umockdev-check host-check vm-check
 	@tests/summarize $(BUILD)/results
 
 unit-check: $(BUILD)/bin/unit_tests
@@ -75,6 +75,10 @@ unit-check: $(BUILD)/bin/unit_tests
 man-check:
 	@mkdir -p $(BUILD)/results
 	@tests/man/run | tee $(BUILD)/results/man.tap
+
+umockdev-check: $(BINS)
+	@mkdir -p $(BUILD)/results
+	@tests/umockdev/run $(BUILD)/bin | tee $(BUILD)/results/umockdev.tap
 
 host-check: $(BINS)
 	@mkdir -p $(BUILD)/results
