@@ -9,8 +9,8 @@ namespace guestclock {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kTimeDaemonComms = {"chronyd", "ntpd",  "systemd-timesyn",
-                                                              "phc2sys", "ptp4l", "openntpd"};
+constexpr std::array<std::string_view, 7> kTimeDaemonComms = {
+    "chronyd", "ntpd", "systemd-timesyn", "phc2sys", "ptp4l", "openntpd", "ptp_kvm_helper"};
 
 std::string full_name(std::string_view comm) {
     if (comm == "systemd-timesyn") return "systemd-timesyncd";

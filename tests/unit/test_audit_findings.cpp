@@ -15,8 +15,8 @@ Inventory healthy_kvm_guest() {
     inv.hypervisor.kind = Hypervisor::kvm;
     inv.hypervisor.cpuid_signature = "KVMKVMKVM";
     inv.kernel_messages = ClocksourceMessages{};
-    inv.phcs.push_back({"/dev/ptp0", "ptp0", "KVM virtual PTP", "", {"/dev/ptp_kvm"}, false});
-    inv.rtcs.push_back({"/dev/rtc0", "rtc0", "rtc_cmos", "", {}, true});
+    inv.phcs.push_back({"/dev/ptp0", "ptp0", "KVM virtual PTP", "", {"/dev/ptp_kvm"}, false, {}});
+    inv.rtcs.push_back({"/dev/rtc0", "rtc0", "rtc_cmos", "", {}, true, {}});
     inv.kernel_clock = KernelClockState{};
     inv.kernel_clock->synchronized = true;
     inv.time_daemons.push_back({412, "chronyd"});
@@ -148,7 +148,7 @@ TEST_CASE("no reference, no daemon", "[audit][findings]") {
     REQUIRE_FALSE(findings_fail(findings, false));
     REQUIRE(findings_fail(findings, true));
 
-    inv.rtcs.push_back({"/dev/rtc0", "rtc0", "rtc_cmos", "", {}, true});
+    inv.rtcs.push_back({"/dev/rtc0", "rtc0", "rtc_cmos", "", {}, true, {}});
     REQUIRE(has(assess({inv, {}, std::nullopt}), "ptp-kvm-not-loaded"));
 }
 
