@@ -28,6 +28,9 @@
 #   standin_at_host_time                          move the stand-in's host clock onto the real
 #                                                 host's (to a few ms; it starts on the guest's)
 #   ns_to_s NS                                    NS as seconds with 3 decimals
+#   abs_ms NS                                     |NS| in ms with 3 decimals ("" when NS is empty)
+#   independent_offset_ns                         rtc_offset_ns, retried for up to 15 s while a
+#                                                 daemon holds the RTC
 
 # The control channel is fd 3 under the runner; an interactive shell opens it here.
 if ! { true >&3; } 2>/dev/null; then
@@ -117,6 +120,20 @@ kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
 rtc_offset_ns() {
     _o=$(vmprobe rtc-offset "${1:-/dev/rtc0}") || return 1
     kv offset_ns "$_o"
+}
+
+# |NS| in ms with 3 decimals; nothing (a failed check) when there was no reading.
+abs_ms() { [ -n "$1" ] && awk -v n="$1" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }'; }
+
+# vmprobe's reading, retried for up to 15 s: the kernel lets one process at a time open the
+# RTC, and a running daemon has it for a moment every second and for ~4 s per measurement.
+independent_offset_ns() {
+    _end=$(($(date +%s) + 15))
+    while [ "$(date +%s)" -lt "$_end" ]; do
+        _o=$(rtc_offset_ns 2>/dev/null) && [ -n "$_o" ] && echo "$_o" && return 0
+        sleep 0.2
+    done
+    return 1
 }
 
 ns_to_s() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e9 }'; }

@@ -5,19 +5,6 @@
 # clock back onto the RTC within 3 s of the resume. Timed from the daemon's own log on the
 # guest's monotonic clock (which did not run during the pause), confirmed by vmprobe.
 
-# |NS| in ms with 3 decimals; nothing (a failed check) when there was no reading.
-abs_ms() { [ -n "$1" ] && awk -v n="$1" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }'; }
-# vmprobe's reading, retried for up to 15 s: the kernel lets one process at a time open the
-# RTC, and a running daemon has it for a moment every second and for ~4 s per measurement.
-independent_offset_ns() {
-    _end=$(($(date +%s) + 15))
-    while [ "$(date +%s)" -lt "$_end" ]; do
-        _o=$(rtc_offset_ns 2>/dev/null) && [ -n "$_o" ] && echo "$_o" && return 0
-        sleep 0.2
-    done
-    return 1
-}
-
 rtc_resync daemon >daemon.log 2>&1 &
 daemon=$!
 # The first precise measurement: a stale interrupt and three edges, about 4 s.
