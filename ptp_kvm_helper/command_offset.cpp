@@ -10,22 +10,9 @@
 
 namespace guestclock {
 
-namespace {
-
-Result<std::string> device_path(const OffsetOptions& options) {
-    if (!options.device.empty()) return options.device;
-    UdevDeviceFinder finder;
-    auto candidates = list_phcs(finder);
-    if (!candidates) return std::unexpected(candidates.error());
-    auto chosen = select_phc(*candidates, options.allow_nic);
-    if (!chosen) return fail(ENODEV, "no paravirtual PHC (see ptp_kvm_helper load)");
-    return preferred_path(*chosen);
-}
-
-} // namespace
-
 int run_offset(const OffsetOptions& options) {
-    auto path = device_path(options);
+    UdevDeviceFinder finder;
+    auto path = phc_path(finder, options.device, options.allow_nic);
     if (!path) {
         spdlog::error("{}", path.error().message());
         return kExitFindings;

@@ -8,12 +8,17 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace guestclock {
 
 // Every PHC with its kind.
 Result<std::vector<PhcCandidate>> list_phcs(DeviceFinder& finder);
+
+// The PHC to read: device when one is given, else the best that udev knows now (a NIC's only
+// with allow_nic), by its stable name when it has one. ENODEV when there is none.
+Result<std::string> phc_path(DeviceFinder& finder, const std::string& device, bool allow_nic);
 
 using PhcChooser =
     std::function<std::optional<PhcCandidate>(const std::vector<PhcCandidate>& candidates)>;

@@ -37,13 +37,8 @@ std::string_view action_name(ServoAction::Kind kind) {
 } // namespace
 
 Result<std::string> sync_device_path(const SyncOptions& options) {
-    if (!options.device.empty()) return options.device;
     UdevDeviceFinder finder;
-    auto candidates = list_phcs(finder);
-    if (!candidates) return std::unexpected(candidates.error());
-    auto chosen = select_phc(*candidates, false);
-    if (!chosen) return fail(ENODEV, "no paravirtual PHC");
-    return preferred_path(*chosen);
+    return phc_path(finder, options.device, false);
 }
 
 void SyncService::tick() {

@@ -1,4 +1,6 @@
 #include "common/phc_kind.h"
+#include "ptp_kvm_helper/phc_discovery.h"
+#include "tests/fakes/fake_device_finder.h"
 
 #include <catch2/catch.hpp>
 
@@ -64,4 +66,29 @@ TEST_CASE("without its symlink the device node serves; ties go to the lowest num
     REQUIRE(preferred_path(*best) == "/dev/ptp9");
     REQUIRE_FALSE(stable_symlink(PhcKind::nic));
     REQUIRE(stable_symlink(PhcKind::hyperv) == "/dev/ptp_hyperv");
+}
+
+TEST_CASE("phc_path: the given device, else the best paravirtual PHC, never a lone NIC",
+          "[phc][discovery]") {
+    FakeDeviceFinder finder;
+    DeviceInfo nic;
+    nic.sysname = "ptp0";
+    nic.devnode = "/dev/ptp0";
+    nic.attributes["clock_name"] = "e1000e";
+    nic.network_interfaces = {"eth0"};
+    finder.devices = {nic};
+    REQUIRE(*phc_path(finder, "/dev/ptp7", false) == "/dev/ptp7");
+    REQUIRE(finder.calls == 0); // a named device needs no enumeration
+    auto none = phc_path(finder, "", false);
+    REQUIRE_FALSE(none);
+    REQUIRE(none.error().errno_value == ENODEV);
+    REQUIRE(*phc_path(finder, "", true) == "/dev/ptp0");
+
+    DeviceInfo kvm;
+    kvm.sysname = "ptp1";
+    kvm.devnode = "/dev/ptp1";
+    kvm.attributes["clock_name"] = "KVM virtual PTP";
+    kvm.symlinks = {"/dev/ptp_kvm"};
+    finder.devices.push_back(kvm);
+    REQUIRE(*phc_path(finder, "", true) == "/dev/ptp_kvm");
 }
