@@ -72,12 +72,16 @@ check_range() {
     return 0
 }
 
+# Whole seconds of CLOCK_BOOTTIME: deadlines must not move when a scenario (or the tool under
+# test) steps the wall clock, as `date +%s` would.
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
 wait_until() {
     _limit=$1
     shift
-    _end=$(($(date +%s) + _limit))
+    _end=$(($(uptime_s) + _limit))
     while ! "$@" >/dev/null 2>&1; do
-        [ "$(date +%s)" -ge "$_end" ] && return 1
+        [ "$(uptime_s)" -ge "$_end" ] && return 1
         sleep 0.25
     done
     return 0
@@ -128,8 +132,8 @@ abs_ms() { [ -n "$1" ] && awk -v n="$1" 'BEGIN { printf "%.3f", (n < 0 ? -n : n)
 # vmprobe's reading, retried for up to 15 s: the kernel lets one process at a time open the
 # RTC, and a running daemon has it for a moment every second and for ~4 s per measurement.
 independent_offset_ns() {
-    _end=$(($(date +%s) + 15))
-    while [ "$(date +%s)" -lt "$_end" ]; do
+    _end=$(($(uptime_s) + 15))
+    while [ "$(uptime_s)" -lt "$_end" ]; do
         _o=$(rtc_offset_ns 2>/dev/null) && [ -n "$_o" ] && echo "$_o" && return 0
         sleep 0.2
     done
