@@ -116,13 +116,14 @@ Daemon::~Daemon() {
     sd_event_unref(event_);
 }
 
-Result<PeriodicTimer*> Daemon::add_periodic(Nanoseconds interval, std::function<void()> callback) {
+Result<PeriodicTimer*> Daemon::add_periodic(Nanoseconds interval, std::function<void()> callback,
+                                            Nanoseconds accuracy) {
     auto timer = std::make_unique<PeriodicTimer>();
     timer->interval_ = interval;
     timer->callback_ = std::move(callback);
     if (auto r = check(sd_event_add_time_relative(event_, &timer->source_, CLOCK_MONOTONIC,
-                                                  to_usec(interval), 0, PeriodicTimer::dispatch,
-                                                  timer.get()),
+                                                  to_usec(interval), to_usec(accuracy),
+                                                  PeriodicTimer::dispatch, timer.get()),
                        "sd_event_add_time_relative");
         !r)
         return std::unexpected(r.error());

@@ -63,8 +63,10 @@ class Daemon {
     void on_reload(std::function<void()> callback) { reload_ = std::move(callback); }
 
     // Calls callback every interval of CLOCK_MONOTONIC, first after one interval. The timer
-    // stays valid until the Daemon is destroyed.
-    Result<PeriodicTimer*> add_periodic(Nanoseconds interval, std::function<void()> callback);
+    // stays valid until the Daemon is destroyed. accuracy 0 is sd-event's default (250 ms, so
+    // wake-ups coalesce); a servo that samples on the timer asks for less.
+    Result<PeriodicTimer*> add_periodic(Nanoseconds interval, std::function<void()> callback,
+                                        Nanoseconds accuracy = 0);
 
     // Calls callback whenever CLOCK_REALTIME is set discontinuously (settimeofday, ADJ_SETOFFSET,
     // including our own steps: callers that step must expect the echo), via a timerfd armed with
