@@ -22,6 +22,11 @@ std::string escape_label_value(std::string_view value) {
     return out;
 }
 
+double timestamp_seconds(Nanoseconds unix_ns) {
+    const Nanoseconds whole_ms = unix_ns / kNsPerMs; // integers first: exact
+    return static_cast<double>(whole_ms) / 1e3;
+}
+
 void TextfileMetrics::describe(std::string_view name, std::string_view help,
                                std::string_view type) {
     text_ += "# HELP " + std::string(name) + " " + std::string(help) + "\n";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "common/time_ns.h"
 
 #include <filesystem>
 #include <map>
@@ -27,6 +28,10 @@ class TextfileMetrics {
   private:
     std::string text_;
 };
+
+// A Unix time (ns) as a *_timestamp_seconds value, to the millisecond: the format carries only
+// float64, which resolves today's 1.7e9 s to about 0.2 us, so milliseconds print as they are.
+double timestamp_seconds(Nanoseconds unix_ns);
 
 // Escapes a label value as the exposition format requires (backslash, quote, newline).
 std::string escape_label_value(std::string_view value);
