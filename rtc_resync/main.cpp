@@ -3,11 +3,13 @@
 #include "common/cli.h"
 #include "common/daemon.h"
 #include "common/device_monitor.h"
+#include "common/metrics_file.h"
 #include "rtc_resync/commands.h"
 #include "rtc_resync/resync_daemon.h"
 #include "rtc_resync/settings_file.h"
 
 #include <iostream>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 using namespace guestclock;
@@ -20,6 +22,7 @@ struct CommandLine {
     std::string config_path{kDefaultConfigPath};
     bool config_given = false;
     bool dry_run = false;
+    std::string prometheus; // daemon: node_exporter textfile, empty for none
 };
 
 void add_resync_options(CLI::App& app, CommandLine& cl) {
@@ -78,6 +81,8 @@ int run_daemon(const CommandLine& cl, const ResyncSettings& settings) {
                               return std::unique_ptr<Rtc>(std::move(*rtc));
                           },
                           monitor ? monitor->get() : nullptr};
+    std::optional<MetricsFile> metrics;
+    if (!cl.prometheus.empty()) devices.metrics = &metrics.emplace(cl.prometheus);
     ResyncDaemon daemon(devices, settings, [&cl] {
         return load_settings(cl.config_path, cl.config_given, cl.overrides);
     });
@@ -100,7 +105,9 @@ int main(int argc, char** argv) try {
     auto* status = app.add_subcommand("status", "Measure the offset, change nothing");
     auto* once = app.add_subcommand("once", "Measure and correct once");
     once->add_flag("--dry-run", cl.dry_run, "Decide, log, but change nothing");
-    app.add_subcommand("daemon", "Keep correcting (systemd service)");
+    auto* daemon_cmd = app.add_subcommand("daemon", "Keep correcting (systemd service)");
+    daemon_cmd->add_option("--prometheus", cl.prometheus,
+                           "Write node_exporter textfile metrics to FILE after each measurement");
 
     return run_cli(app, argc, argv, cl.common, [&] {
         // Settings: configuration file, then the command line.

@@ -84,6 +84,10 @@ std::unique_ptr<Rtc> ResyncDaemon::open_rtc() {
 void ResyncDaemon::lose_rtc(const Error& error) {
     selected_.reset();
     servo_.reset();
+    if (metrics_.state != ResyncState::waiting_for_rtc) {
+        record_waiting_for_rtc(metrics_);
+        metrics_changed_ = true;
+    }
     const std::string message = error.message();
     // Said once, not every second while the device stays away.
     if (message != last_device_error_) {
@@ -108,6 +112,7 @@ void ResyncDaemon::rtc_event() {
         spdlog::info("an RTC appeared: measuring now");
         if (measure_timer_) measure_timer_->fire_soon();
     }
+    export_state_change();
 }
 
 std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
@@ -127,7 +132,10 @@ std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
 void ResyncDaemon::check() {
     const bool resumed = suspend_.resumed(now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_BOOTTIME));
     auto coarse = read_whole_second_offset();
-    if (!coarse) return;
+    if (!coarse) {
+        export_state_change(); // the RTC may just have gone: say so before the next measurement
+        return;
+    }
     if (resumed) {
         spdlog::info("resumed from suspend: measuring now");
         correct_jump(*coarse);
@@ -147,6 +155,7 @@ void ResyncDaemon::correct_jump(Nanoseconds coarse_offset) {
     options.count = 1;
     options.use_interrupts = false;
     measure_and_correct(options, coarse_offset);
+    export_metrics();
     if (measure_timer_) measure_timer_->fire_soon();
 }
 
@@ -157,13 +166,17 @@ void ResyncDaemon::clock_was_set() {
     }
     spdlog::info("CLOCK_REALTIME was set by someone else: measuring now");
     servo_.reset();
-    if (auto coarse = read_whole_second_offset()) correct_jump(*coarse);
+    if (auto coarse = read_whole_second_offset())
+        correct_jump(*coarse);
+    else
+        export_state_change();
 }
 
 void ResyncDaemon::measure_and_correct() {
     EdgeReadOptions options;
     options.count = settings_.samples;
     measure_and_correct(options, std::nullopt);
+    export_metrics();
 }
 
 void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
@@ -205,12 +218,14 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
     if (!coarse_offset) refine_after_jump_ = false;
 
     Status applied;
+    std::optional<Nanoseconds> corrected; // what was added to the clock
     switch (decision.action) {
     case Action::step:
         servo_.reset();
         own_step_pending_ = true;
         refine_after_jump_ = coarse_offset.has_value();
         applied = devices_.adjuster.step(decision.correction_ns);
+        corrected = decision.correction_ns;
         break;
     case Action::slew: {
         const auto& estimate = measurement->estimate;
@@ -219,6 +234,7 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
         if (output.frequency_ppb)
             applied = devices_.adjuster.set_frequency_ppb(*output.frequency_ppb);
         if (applied) applied = devices_.adjuster.slew(output.slew_ns);
+        corrected = output.slew_ns;
         break;
     }
     default:
@@ -229,12 +245,16 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
     if (!applied) {
         own_step_pending_ = false;
         spdlog::error("{}", applied.error().message());
+        corrected.reset();
     }
-    publish(*measurement, decision);
+    publish(*measurement, decision, corrected);
 }
 
-void ResyncDaemon::publish(const Measurement& measurement, const Decision& decision) {
+void ResyncDaemon::publish(const Measurement& measurement, const Decision& decision,
+                           std::optional<Nanoseconds> corrected_ns) {
     last_decision_ = decision;
+    record_measurement(metrics_, measurement, decision, corrected_ns,
+                       devices_.timebase.now().realtime);
     const auto& estimate = measurement.estimate;
     const bool refused = decision.action == Action::refuse;
     // A refusal that repeats every minute is logged once until something changes.
@@ -259,6 +279,18 @@ void ResyncDaemon::publish(const Measurement& measurement, const Decision& decis
         last_good_saved_ = true;
         last_good_saved_monoraw_ = estimate.monoraw_ns;
     }
+}
+
+void ResyncDaemon::export_metrics() {
+    metrics_changed_ = false;
+    if (!devices_.metrics) return;
+    metrics_.frequency_ppb = servo_.frequency_ppb();
+    // A failure is logged by the writer, once; the daemon's work goes on regardless.
+    devices_.metrics->write(format_resync_metrics(metrics_));
+}
+
+void ResyncDaemon::export_state_change() {
+    if (metrics_changed_) export_metrics();
 }
 
 void ResyncDaemon::reload() {

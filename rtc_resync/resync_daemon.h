@@ -9,7 +9,9 @@
 //    slewed and the frequency servo learns the clock's rate error;
 //  - someone set the clock (TFD_TIMER_CANCEL_ON_SET) other than us: measure at once;
 //  - the RTC vanished or fails: keep running, reopen it when udev announces an RTC or at the
-//    next check.
+//    next check;
+//  - with --prometheus: the textfile is rewritten after each measurement, and when the 1 s
+//    check finds the RTC gone (see daemon_metrics.h).
 // The RTC is opened for each read and closed right after, since only one process at a time
 // may have it open.
 #pragma once
@@ -18,10 +20,12 @@
 #include "common/daemon.h"
 #include "common/device_finder.h"
 #include "common/device_monitor.h"
+#include "common/metrics_file.h"
 #include "common/rtc.h"
 #include "common/system_files.h"
 #include "common/timebase.h"
 #include "rtc_resync/correction.h"
+#include "rtc_resync/daemon_metrics.h"
 #include "rtc_resync/frequency_servo.h"
 #include "rtc_resync/jump_detection.h"
 #include "rtc_resync/rtc_selection.h"
@@ -44,6 +48,7 @@ struct ResyncDevices {
     DeviceFinder& finder;
     RtcOpener open_rtc;
     DeviceMonitor* rtc_events = nullptr; // udev's rtc events, to notice an RTC coming back
+    MetricsFile* metrics = nullptr;      // node_exporter's textfile, when --prometheus names one
 };
 
 class ResyncDaemon {
@@ -61,6 +66,7 @@ class ResyncDaemon {
 
     double frequency_ppb() const { return servo_.frequency_ppb(); }
     const std::optional<Decision>& last_decision() const { return last_decision_; }
+    const ResyncMetrics& metrics() const { return metrics_; }
 
   private:
     // Opens the selected RTC for one use (selecting it first if needed); nullptr when there is
@@ -73,7 +79,12 @@ class ResyncDaemon {
     void rtc_event();
     void lose_rtc(const Error& error);
     void reload();
-    void publish(const Measurement& measurement, const Decision& decision);
+    void publish(const Measurement& measurement, const Decision& decision,
+                 std::optional<Nanoseconds> corrected_ns);
+    // Rewrites the textfile (when there is one): after each measurement, and after a state
+    // change found between measurements.
+    void export_metrics();
+    void export_state_change();
 
     ResyncDevices devices_;
     ResyncSettings settings_;
@@ -93,6 +104,8 @@ class ResyncDaemon {
     Nanoseconds last_good_saved_monoraw_ = 0;
     bool last_good_saved_ = false;
     std::optional<Decision> last_decision_;
+    ResyncMetrics metrics_;
+    bool metrics_changed_ = false; // since the textfile was last written
 };
 
 } // namespace guestclock

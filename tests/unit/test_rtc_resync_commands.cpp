@@ -5,9 +5,11 @@
 #include "tests/fakes/fake_clock_adjuster.h"
 #include "tests/fakes/fake_device_finder.h"
 #include "tests/fakes/fake_rtc.h"
+#include "tests/unit/log_capture.h"
 #include "tests/unit/temp_dir.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <sstream>
 
 using namespace guestclock;
@@ -186,7 +188,7 @@ struct DaemonRig {
     int open_handles = 0;
     std::unique_ptr<ResyncDaemon> daemon;
 
-    DaemonRig() {
+    explicit DaemonRig(MetricsFile* metrics = nullptr) {
         finder.devices.push_back({"rtc",
                                   "rtc0",
                                   "/sys/devices/pnp0/00:01/rtc/rtc0",
@@ -195,12 +197,17 @@ struct DaemonRig {
                                   {},
                                   {{"name", "rtc_cmos"}, {"hctosys", "1"}},
                                   {}});
-        ResyncDevices devices{guest.adjuster, guest.timebase, guest.files, finder,
+        ResyncDevices devices{guest.adjuster,
+                              guest.timebase,
+                              guest.files,
+                              finder,
                               [this](const std::string&) -> Result<std::unique_ptr<Rtc>> {
                                   if (open_errno) return fail(*open_errno, "open /dev/rtc0");
                                   ++opens;
                                   return std::make_unique<FakeRtcHandle>(rtc, open_handles);
-                              }};
+                              },
+                              nullptr,
+                              metrics};
         daemon = std::make_unique<ResyncDaemon>(devices, guest.settings,
                                                 [] { return Result<ResyncSettings>{}; });
     }
@@ -302,4 +309,56 @@ TEST_CASE("the daemon refuses a bogus RTC in every path", "[rtc_resync][daemon]"
     rig.daemon->measure_and_correct();
     REQUIRE(rig.guest.adjuster.steps.empty());
     REQUIRE(rig.daemon->last_decision()->refusal == Refusal::before_floor);
+}
+
+TEST_CASE("the daemon rewrites its textfile after each measurement and when the RTC goes",
+          "[rtc_resync][daemon][metrics]") {
+    TempDir textfiles;
+    MetricsFile metrics(textfiles.path() / "guestclock-rtc-resync.prom");
+    DaemonRig rig(&metrics);
+    const auto content = [&] {
+        std::ifstream in(metrics.path());
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    };
+    rig.daemon->check(); // clocks agree: no measurement, nothing to write
+    REQUIRE_FALSE(std::filesystem::exists(metrics.path()));
+
+    rig.guest.timebase.realtime_error = 5 * kNsPerSec;
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    std::string text = content();
+    REQUIRE_THAT(text, Catch::Contains("guestclock_rtc_resync_state{state=\"synchronising\"} 1"));
+    REQUIRE_THAT(text,
+                 Catch::Contains("guestclock_rtc_resync_corrections_total{action=\"step\"} 1"));
+    REQUIRE(rig.daemon->metrics().offset_ns);
+    REQUIRE(abs_ns(*rig.daemon->metrics().offset_ns - 5 * kNsPerSec) < kNsPerMs);
+    REQUIRE_THAT(text, Catch::Contains("\nguestclock_rtc_resync_offset_seconds "));
+
+    // The 1 s check finds the RTC gone: said at once, not a minute later, and only once.
+    rig.rtc.read_errno = ENODEV;
+    rig.daemon->check();
+    REQUIRE_THAT(content(),
+                 Catch::Contains("guestclock_rtc_resync_state{state=\"waiting_for_rtc\"} 1"));
+    std::filesystem::remove(metrics.path());
+    rig.daemon->check();
+    rig.daemon->check();
+    REQUIRE_FALSE(std::filesystem::exists(metrics.path()));
+    // Each measurement (attempt) rewrites it, so its age tells the daemon is alive.
+    rig.daemon->measure_and_correct();
+    REQUIRE(std::filesystem::exists(metrics.path()));
+}
+
+TEST_CASE("a textfile that cannot be written is logged once and the daemon carries on",
+          "[rtc_resync][daemon][metrics]") {
+    TempDir textfiles;
+    textfiles.write("node-exporter", "a file where the directory should be");
+    MetricsFile metrics(textfiles.path() / "node-exporter" / "guestclock-rtc-resync.prom");
+    LogCapture log;
+    DaemonRig rig(&metrics);
+    for (int i = 1; i <= 3; ++i) {
+        rig.guest.timebase.realtime_error = i * kNsPerSec;
+        rig.daemon->measure_and_correct();
+        REQUIRE(rig.guest.adjuster.steps.size() == static_cast<size_t>(i));
+    }
+    REQUIRE(log.count("cannot write metrics") == 1);
 }
