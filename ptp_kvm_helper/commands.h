@@ -49,7 +49,8 @@ struct SyncOptions {
     double interval_s = 1;
     bool once = false;
     bool force = false;
-    std::string device; // empty: the selected PHC, followed across removal and re-adding
+    std::string device;     // empty: the selected PHC, followed across removal and re-adding
+    std::string prometheus; // node_exporter textfile rewritten after each update; empty: none
 };
 int run_sync(const SyncOptions& options);
 

@@ -74,6 +74,10 @@ int main(int argc, char** argv) try {
     sync_cmd->add_flag("--once", sync.once, "Correct once (step or slew) and exit");
     sync_cmd->add_flag("--force", sync.force, "Run even while another time daemon runs");
     sync_cmd->add_option("--device", sync.device, "PHC to follow instead of the selected one");
+    sync_cmd
+        ->add_option("--prometheus", sync.prometheus,
+                     "Write node_exporter textfile metrics to FILE after each update")
+        ->excludes("--once");
 
     return run_cli(app, argc, argv, common, [&] {
         if (*load_cmd) return run_load(load);

@@ -41,8 +41,20 @@ Result<std::string> sync_device_path(const SyncOptions& options) {
     return phc_path(finder, options.device, false);
 }
 
+Status SyncService::start() {
+    auto started = follower_.start();
+    if (started) metrics_.frequency_ppb = follower_.servo().frequency_ppb; // the kernel's
+    return started;
+}
+
 void SyncService::tick() {
+    follow();
+    export_metrics();
+}
+
+void SyncService::follow() {
     if (!phc_ && !open_device()) {
+        record_no_reading(metrics_, false);
         count_failure();
         return;
     }
@@ -141,6 +153,7 @@ void SyncService::count_failure() {
 }
 
 void SyncService::on_failure(const Error& error) {
+    record_no_reading(metrics_, true);
     if (failures_ == 0)
         log_with_fields(spdlog::level::err, "PHC read failed; holding the frequency",
                         {{"ERROR", error.message()}, {"DEVICE", phc_->path()}});
@@ -157,6 +170,7 @@ void SyncService::report(const FollowerUpdate& update, Nanoseconds now) {
     const bool stepped = action.kind == ServoAction::Kind::step ||
                          action.kind == ServoAction::Kind::step_and_frequency;
     if (stepped) last_step_ns_ = now;
+    record_update(metrics_, update, follower_.servo().locked, now_ns(CLOCK_REALTIME));
     log_with_fields(stepped ? spdlog::level::info : spdlog::level::debug,
                     stepped ? "stepped the clock to the PHC" : "PHC offset",
                     {{"OFFSET_NS", std::to_string(update.offset_ns)},
@@ -173,6 +187,12 @@ void SyncService::report(const FollowerUpdate& update, Nanoseconds now) {
     } else {
         daemon_.notify_status(status);
     }
+}
+
+void SyncService::export_metrics() {
+    if (!metrics_file_) return;
+    // A failure is logged by the writer, once; following the PHC goes on regardless.
+    metrics_file_->write(format_sync_metrics(metrics_));
 }
 
 } // namespace guestclock

@@ -1,14 +1,17 @@
 // `sync` as a daemon: the state kept between timer ticks (the open PHC, the servo, failures,
-// the vmclock markers) and what each tick and each udev event does with it.
+// the vmclock markers, the figures for Prometheus) and what each tick and each udev event does
+// with it.
 #pragma once
 
 #include "common/clock_adjuster.h"
 #include "common/daemon.h"
 #include "common/device_monitor.h"
+#include "common/metrics_file.h"
 #include "common/phc.h"
 #include "common/vmclock.h"
 #include "ptp_kvm_helper/clock_follower.h"
 #include "ptp_kvm_helper/commands.h"
+#include "ptp_kvm_helper/sync_metrics.h"
 
 #include <functional>
 #include <memory>
@@ -27,10 +30,13 @@ class SyncService {
         : options_(options), daemon_(daemon),
           follower_(adjuster, ServoConfig{.step_threshold_ns = static_cast<Nanoseconds>(
                                               options.step_threshold_s * 1e9)}),
-          adjuster_(adjuster) {}
+          adjuster_(adjuster) {
+        if (!options.prometheus.empty()) metrics_file_.emplace(options.prometheus);
+    }
 
-    Status start() { return follower_.start(); }
+    Status start();
 
+    // One update, then the textfile (with --prometheus), whatever the update's outcome.
     void tick();
 
     // A udev event for ptp devices: forget a device that went away; look again on an arrival.
@@ -41,6 +47,8 @@ class SyncService {
     bool own_step_recently(Nanoseconds now) const;
 
   private:
+    void follow();
+
     bool open_device();
 
     Result<std::unique_ptr<DevicePhc>> open_phc() const;
@@ -62,6 +70,8 @@ class SyncService {
 
     void report(const FollowerUpdate& update, Nanoseconds now);
 
+    void export_metrics();
+
     const SyncOptions& options_;
     Daemon& daemon_;
     ClockFollower follower_;
@@ -75,6 +85,8 @@ class SyncService {
     bool ready_ = false;
     bool waiting_logged_ = false;
     Nanoseconds last_step_ns_ = 0;
+    SyncMetrics metrics_;
+    std::optional<MetricsFile> metrics_file_;
 };
 
 } // namespace guestclock

@@ -1,0 +1,88 @@
+#include "ptp_kvm_helper/sync_metrics.h"
+
+#include <string>
+
+namespace guestclock {
+
+namespace {
+
+constexpr SyncState kStates[] = {SyncState::waiting_for_phc, SyncState::acquiring,
+                                 SyncState::locked, SyncState::holdover};
+
+} // namespace
+
+std::string_view sync_state_name(SyncState state) {
+    switch (state) {
+    case SyncState::waiting_for_phc:
+        return "waiting_for_phc";
+    case SyncState::acquiring:
+        return "acquiring";
+    case SyncState::locked:
+        return "locked";
+    case SyncState::holdover:
+        return "holdover";
+    }
+    return "unknown";
+}
+
+void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool locked,
+                   Nanoseconds now_ns) {
+    using Kind = ServoAction::Kind;
+    metrics.state = locked ? SyncState::locked : SyncState::acquiring;
+    // The follower's offset is PHC minus system clock; the exported one is the other way
+    // round, as every guestclock offset gauge (system clock minus reference).
+    metrics.offset_ns = -update.offset_ns;
+    metrics.measured_at_ns = now_ns;
+    const Kind kind = update.action.kind;
+    if (kind == Kind::frequency || kind == Kind::step_and_frequency)
+        metrics.frequency_ppb = update.action.frequency_ppb;
+    if (kind == Kind::step || kind == Kind::step_and_frequency) {
+        ++metrics.steps;
+        metrics.last_step_ns = update.action.step_ns;
+        metrics.stepped_at_ns = now_ns;
+    }
+}
+
+void record_no_reading(SyncMetrics& metrics, bool device_open) {
+    metrics.state = device_open ? SyncState::holdover : SyncState::waiting_for_phc;
+}
+
+TextfileMetrics format_sync_metrics(const SyncMetrics& m) {
+    TextfileMetrics metrics;
+    metrics.describe("guestclock_ptp_kvm_sync_state",
+                     "1 for the servo's current state: waiting_for_phc, acquiring (first reading "
+                     "of a device), locked, holdover (PHC failing, frequency held).");
+    for (const SyncState state : kStates)
+        metrics.add("guestclock_ptp_kvm_sync_state",
+                    {{"state", std::string(sync_state_name(state))}}, state == m.state ? 1 : 0);
+
+    if (m.offset_ns) {
+        metrics.describe("guestclock_ptp_kvm_sync_offset_seconds",
+                         "System clock minus PHC at the last reading, before its correction.");
+        metrics.add("guestclock_ptp_kvm_sync_offset_seconds", to_seconds(*m.offset_ns));
+        metrics.describe("guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds",
+                         "Unix time of the last reading.");
+        metrics.add("guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds",
+                    timestamp_seconds(m.measured_at_ns));
+    }
+
+    metrics.describe("guestclock_ptp_kvm_sync_frequency_ppm",
+                     "Frequency correction the servo holds in the kernel.");
+    metrics.add("guestclock_ptp_kvm_sync_frequency_ppm", m.frequency_ppb / 1000.0);
+
+    metrics.describe("guestclock_ptp_kvm_sync_steps_total", "Steps made since the servo started.",
+                     "counter");
+    metrics.add("guestclock_ptp_kvm_sync_steps_total", static_cast<double>(m.steps));
+    if (m.last_step_ns) {
+        metrics.describe("guestclock_ptp_kvm_sync_last_step_seconds",
+                         "Added to the system clock by the last step (positive: forward).");
+        metrics.add("guestclock_ptp_kvm_sync_last_step_seconds", to_seconds(*m.last_step_ns));
+        metrics.describe("guestclock_ptp_kvm_sync_last_step_timestamp_seconds",
+                         "Unix time of the last step.");
+        metrics.add("guestclock_ptp_kvm_sync_last_step_timestamp_seconds",
+                    timestamp_seconds(m.stepped_at_ns));
+    }
+    return metrics;
+}
+
+} // namespace guestclock

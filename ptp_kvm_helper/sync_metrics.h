@@ -1,0 +1,51 @@
+// The figures of `sync` for Prometheus (`ptp_kvm_helper sync --prometheus FILE`): the last
+// reading, the servo's frequency, its steps, and in which state it is. Pure: the service records
+// each update into SyncMetrics and format_sync_metrics makes the textfile; tests do the same
+// with numbers.
+#pragma once
+
+#include "common/textfile_metrics.h"
+#include "common/time_ns.h"
+#include "ptp_kvm_helper/clock_follower.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace guestclock {
+
+enum class SyncState {
+    waiting_for_phc, // no paravirtual PHC (yet, or it was removed)
+    acquiring,       // the first reading from this device: the rate is not known yet
+    locked,          // the servo runs on a known rate
+    holdover,        // the PHC fails or its readings are refused: the frequency is held
+};
+std::string_view sync_state_name(SyncState state);
+
+struct SyncMetrics {
+    SyncState state = SyncState::waiting_for_phc;
+
+    // The last reading that moved the servo, as read (before its correction).
+    std::optional<Nanoseconds> offset_ns; // system clock minus PHC
+    Nanoseconds measured_at_ns = 0;       // Unix time, by the system clock after the correction
+
+    double frequency_ppb = 0; // the frequency correction in force in the kernel
+
+    std::uint64_t steps = 0;
+    std::optional<Nanoseconds> last_step_ns; // added to the clock (positive: moved forward)
+    Nanoseconds stepped_at_ns = 0;           // Unix time
+};
+
+// Records one successful update. locked: the servo's state after it. now_ns: CLOCK_REALTIME
+// read after the correction.
+void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool locked,
+                   Nanoseconds now_ns);
+
+// An update without a reading: holdover while a device is open, else waiting for one.
+void record_no_reading(SyncMetrics& metrics, bool device_open);
+
+// The textfile: guestclock_ptp_kvm_sync_* (see ptp_kvm_helper(8) and docs/monitoring.md).
+// Gauges with nothing to show yet (no reading, no step) are left out, never shown as 0.
+TextfileMetrics format_sync_metrics(const SyncMetrics& metrics);
+
+} // namespace guestclock
