@@ -31,6 +31,10 @@
 #   abs_ms NS                                     |NS| in ms with 3 decimals ("" when NS is empty)
 #   independent_offset_ns                         rtc_offset_ns, retried for up to 15 s while a
 #                                                 daemon holds the RTC
+#   prom_valid FILE                               FILE is node_exporter textfile text: HELP and
+#                                                 TYPE lines, samples each under its TYPE
+#   prom_value FILE SERIES                        SERIES' value (name{labels} as written) as a
+#                                                 plain decimal; fails when FILE lacks it
 
 # The control channel is fd 3 under the runner; an interactive shell opens it here.
 if ! { true >&3; } 2>/dev/null; then
@@ -153,4 +157,24 @@ standin_get() { cat "/sys/module/ptp_kvm/parameters/$1"; }
 standin_at_host_time() {
     _o=$(host_offset_ns) || return 1
     standin_set offset_ns $(($(standin_get offset_ns) + _o))
+}
+
+# The daemons' --prometheus files, checked with the shapes the exposition format allows (no
+# promtool in the guest). Prints what is wrong.
+prom_valid() {
+    awk '
+        /^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* / { next }
+        /^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (gauge|counter)$/ { typed[$3] = 1; next }
+        /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? ([-+0-9.eE]+|NaN)$/ {
+            name = $1
+            sub(/\{.*/, "", name)
+            if (!(name in typed)) { print "no # TYPE before: " $0; bad = 1 }
+            samples++
+            next
+        }
+        { print "not exposition text: " $0; bad = 1 }
+        END { if (!samples) print "no samples"; exit bad || !samples }' "$1"
+}
+prom_value() {
+    awk -v s="$2" '$1 == s { printf "%.9f\n", $2; found = 1 } END { exit !found }' "$1"
 }

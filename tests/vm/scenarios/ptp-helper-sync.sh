@@ -2,13 +2,17 @@
 # vm-timeout: 300
 # `ptp_kvm_helper sync` (issue 5): stand-in 20 ms ahead and 50 ppm fast. One step, then it
 # converges; RMS of the independently measured offset over 60 s; fail=1 holds the frequency
-# and recovers; module removed and re-added: it follows the new device; --once steps.
+# and recovers; module removed and re-added: it follows the new device; --once steps. Its
+# --prometheus textfile parses, follows each update and shows locked, holdover and waiting.
 
 ptp_kvm_helper load --force || not_ok "load --force"
 standin_set freq_ppb 50000
 standin_set offset_ns 20000000
-ptp_kvm_helper sync -v >sync.log 2>&1 &
+mkdir textfiles
+prom=textfiles/guestclock-ptp-kvm-sync.prom
+ptp_kvm_helper sync -v --prometheus $prom >sync.log 2>&1 &
 pid=$!
+in_state() { grep -qx "guestclock_ptp_kvm_sync_state{state=\"$1\"} 1" $prom; }
 
 phc_offset() { kv offset_ns "$(vmprobe phc-offset /dev/ptp_kvm precise)"; }
 abs_below() { o=$(phc_offset) && [ -n "$o" ] && [ "${o#-}" -lt "$1" ]; }
@@ -21,6 +25,29 @@ else
 fi
 steps=$(grep -c 'stepped the clock' sync.log)
 check "exactly one step ($steps)" test "$steps" = 1
+
+check "--prometheus: the textfile parses (HELP, TYPE, samples under their TYPE)" prom_valid $prom
+check "--prometheus: it declares the offset gauge" \
+    grep -qx "# TYPE guestclock_ptp_kvm_sync_offset_seconds gauge" $prom
+check "--prometheus: state locked" in_state locked
+check "--prometheus: steps_total 1, as the log" grep -qx "guestclock_ptp_kvm_sync_steps_total 1" $prom
+# The one step removed the stand-in's 20 ms lead: the system clock was behind, so forward.
+check_range "--prometheus: last step (s)" \
+    "$(prom_value $prom guestclock_ptp_kvm_sync_last_step_seconds)" 0.019 0.021
+# The gauge is each reading before its correction: the step's -20 ms until the next update.
+offset_gauge() { prom_value $prom guestclock_ptp_kvm_sync_offset_seconds; }
+small() { awk -v o="$(offset_gauge)" 'BEGIN { exit !(o > -0.00001 && o < 0.00001) }'; }
+wait_until 3 small
+check_range "--prometheus: offset gauge once converged (s)" "$(offset_gauge)" -0.00001 0.00001
+frequency=$(prom_value $prom guestclock_ptp_kvm_sync_frequency_ppm)
+diag "--prometheus: frequency ${frequency} ppm for the stand-in's 50 ppm"
+check_range "--prometheus: frequency follows the stand-in's +50 ppm (ppm)" "$frequency" 45 55
+read_since() {
+    awk -v a="$(prom_value $prom guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds)" \
+        -v b="$1" 'BEGIN { exit !(a > b) }'
+}
+check "--prometheus: rewritten after each update (a later reading within 3 s)" \
+    wait_until 3 read_since "$(prom_value $prom guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds)"
 
 # RMS over 60 s, one independent measurement per second.
 : >offsets
@@ -38,14 +65,17 @@ standin_set fail 1
 sleep 5
 check "fail=1: the failure is logged" grep -q 'PHC read failed; holding the frequency' sync.log
 check "fail=1: sync keeps running" kill -0 $pid
+check "fail=1: --prometheus says holdover" in_state holdover
 standin_set fail 0
 if wait_until 10 grep -q 'answers again' sync.log; then ok "fail=0: sync recovers"; else not_ok "fail=0: sync recovers"; fi
+check "fail=0: --prometheus says locked again" wait_until 3 in_state locked
 check "fail: no step while failing" test "$(grep -c 'stepped the clock' sync.log)" = 1
 
 # The module goes away and comes back (a new device, its host clock 5 ms ahead this time).
 rmmod ptp_kvm
 sleep 2
 check "device removal is noticed" grep -q 'was removed' sync.log
+check "device removed: --prometheus says waiting_for_phc" wait_until 3 in_state waiting_for_phc
 modprobe ptp_kvm offset_ns=5000000
 udevadm settle
 if wait_until 30 abs_below 10000; then
@@ -54,6 +84,7 @@ else
     not_ok "sync resumes on the re-added device (last: $(phc_offset) ns)"
 fi
 check "it opened the device again" test "$(grep -c 'following' sync.log)" -ge 2
+check "re-added: --prometheus says locked again" wait_until 5 in_state locked
 kill $pid
 wait $pid
 tail -n 30 sync.log

@@ -3,14 +3,28 @@
 # The seeds' pause problem, fixed: the daemon runs, the host stops the VM for 10 s (QMP stop,
 # cont), and the daemon's once-a-second whole-second check sees the 10 s gap and steps the
 # clock back onto the RTC within 3 s of the resume. Timed from the daemon's own log on the
-# guest's monotonic clock (which did not run during the pause), confirmed by vmprobe.
+# guest's monotonic clock (which did not run during the pause), confirmed by vmprobe. Its
+# --prometheus textfile appears, parses, and follows the pause and the step.
 
-rtc_resync daemon >daemon.log 2>&1 &
+mkdir textfiles
+prom=textfiles/guestclock-rtc-resync.prom
+rtc_resync daemon --prometheus $prom >daemon.log 2>&1 &
 daemon=$!
 # The first precise measurement: a stale interrupt and three edges, about 4 s.
 wait_until 20 grep -q "ACTION=" daemon.log || not_ok "daemon made its first measurement"
 check "the daemon runs" kill -0 "$daemon"
 steps_before=$(grep -c "ACTION=step" daemon.log)
+
+check "--prometheus: the textfile appears after the first measurement" wait_until 2 test -s $prom
+check "--prometheus: it parses (HELP, TYPE, samples under their TYPE)" prom_valid $prom
+check "--prometheus: it declares the offset gauge" \
+    grep -qx "# TYPE guestclock_rtc_resync_offset_seconds gauge" $prom
+check "--prometheus: state synchronising" \
+    grep -qx 'guestclock_rtc_resync_state{state="synchronising"} 1' $prom
+# The runner put the clock on the RTC at a second edge: the first offset is a few ms at most.
+check_range "--prometheus: offset gauge after the first measurement (s)" \
+    "$(prom_value $prom guestclock_rtc_resync_offset_seconds)" -0.05 0.05
+measured_before=$(prom_value $prom guestclock_rtc_resync_last_measurement_timestamp_seconds)
 
 actions_before=$(grep -c "ACTION=" daemon.log)
 pause_vm 10 || not_ok "host paused the VM"
@@ -29,6 +43,20 @@ diag "full measurement after the step done $(since_resume) s after the resume"
 grep "ACTION=" daemon.log | tail -n 2 | while IFS= read -r l; do diag "$l"; done
 after=$(independent_offset_ns)
 check_range "independent |offset| after the daemon's correction (ms)" "$(abs_ms "$after")" 0 2
+
+# The textfile followed: rewritten by the full measurement after the quick step, whose offset
+# is that step's residue, and it counts the steps the log shows.
+measured_after=$(prom_value $prom guestclock_rtc_resync_last_measurement_timestamp_seconds)
+diag "--prometheus: last measurement at $measured_before before the pause, $measured_after after"
+check "--prometheus: rewritten after the pause (a later measurement time)" \
+    awk -v a="$measured_after" -v b="$measured_before" 'BEGIN { exit !(a > b) }'
+check_range "--prometheus: offset gauge of the measurement after the quick step (s)" \
+    "$(prom_value $prom guestclock_rtc_resync_offset_seconds)" -0.05 0.05
+steps_logged=$(grep -c "ACTION=step" daemon.log)
+check "--prometheus: corrections_total{action=step} counts the log's steps" wait_until 2 \
+    grep -qx "guestclock_rtc_resync_corrections_total{action=\"step\"} $steps_logged" $prom
+grep -E '^guestclock_rtc_resync_(offset|last_correction|corrections)' $prom |
+    while IFS= read -r l; do diag "$l"; done
 
 # The daemon's own steps echo back as clock-set events; they must not be taken for someone
 # else's.
