@@ -1,28 +1,21 @@
 #include "ptp_kvm_helper/unit_restart.h"
 
-#include <memory>
+#include "common/systemd_units.h"
+
 #include <string>
 #include <systemd/sd-bus.h>
 
 namespace guestclock {
 
-namespace {
-
-struct BusUnref {
-    void operator()(sd_bus* bus) const { sd_bus_flush_close_unref(bus); }
-};
-
-} // namespace
-
 Status try_restart_unit(std::string_view unit) {
-    sd_bus* raw = nullptr;
-    if (const int r = sd_bus_open_system(&raw); r < 0) return fail(-r, "connect to the system bus");
-    std::unique_ptr<sd_bus, BusUnref> bus(raw);
+    // PID 1's private socket first: minimal images have no dbus-daemon.
+    auto bus = connect_to_systemd();
+    if (!bus) return std::unexpected(bus.error());
     const std::string name(unit);
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message* reply = nullptr;
     const int r =
-        sd_bus_call_method(bus.get(), "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+        sd_bus_call_method(bus->get(), "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                            "org.freedesktop.systemd1.Manager", "TryRestartUnit", &error, &reply,
                            "ss", name.c_str(), "replace");
     sd_bus_message_unref(reply);

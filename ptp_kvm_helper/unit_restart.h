@@ -8,7 +8,7 @@
 namespace guestclock {
 
 // TryRestartUnit: restarts the unit only if it runs. Fails with the bus's errno when there is
-// no system bus (no systemd) or the unit does not exist (ENOENT).
+// no systemd to ask (connect_to_systemd) or the unit does not exist (ENOENT).
 Status try_restart_unit(std::string_view unit);
 
 } // namespace guestclock

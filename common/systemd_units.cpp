@@ -1,0 +1,117 @@
+#include "common/systemd_units.h"
+
+#include <cstdlib>
+#include <systemd/sd-login.h>
+#include <unistd.h>
+
+namespace guestclock {
+
+namespace {
+
+constexpr uint64_t kMethodTimeoutUs = 2'000'000;
+
+struct MessageUnref {
+    void operator()(sd_bus_message* message) const { sd_bus_message_unref(message); }
+};
+using Message = std::unique_ptr<sd_bus_message, MessageUnref>;
+
+// PID 1's own socket: no bus daemon in between, and only root may use it.
+Result<BusConnection> connect_private() {
+    sd_bus* raw = nullptr;
+    if (const int r = sd_bus_new(&raw); r < 0) return fail(-r, "sd_bus_new");
+    BusConnection bus(raw);
+    if (const int r = sd_bus_set_address(bus.get(), "unix:path=/run/systemd/private"); r < 0)
+        return fail(-r, "sd_bus_set_address");
+    if (const int r = sd_bus_start(bus.get()); r < 0) return fail(-r, "/run/systemd/private");
+    return bus;
+}
+
+Result<BusConnection> connect_system_bus() {
+    sd_bus* raw = nullptr;
+    if (const int r = sd_bus_open_system(&raw); r < 0) return fail(-r, "the system bus");
+    return BusConnection(raw);
+}
+
+// The bus's error name and message if it sent one, else errno's text: what a log line shows.
+Error bus_failure(int r, const sd_bus_error& error, std::string context) {
+    if (sd_bus_error_is_set(&error)) {
+        context += std::string(": ") + error.name;
+        if (error.message != nullptr) context += std::string(" (") + error.message + ")";
+    }
+    return Error{-r, std::move(context)};
+}
+
+} // namespace
+
+Result<BusConnection> connect_to_systemd() {
+    Result<BusConnection> bus = fail(ENOENT, "not root");
+    std::string tried;
+    if (geteuid() == 0) {
+        bus = connect_private();
+        if (!bus) tried = bus.error().message() + "; ";
+    }
+    if (!bus) {
+        bus = connect_system_bus();
+        if (!bus)
+            return fail(bus.error().errno_value,
+                        "connect to systemd: " + tried + bus.error().context);
+    }
+    sd_bus_set_method_call_timeout(bus->get(), kMethodTimeoutUs);
+    return bus;
+}
+
+Result<std::vector<UnitState>>
+SystemdUnitLister::list_units(std::span<const std::string> patterns) {
+    auto bus = connect_to_systemd();
+    if (!bus) return std::unexpected(bus.error());
+
+    sd_bus_message* raw_call = nullptr;
+    int r = sd_bus_message_new_method_call(
+        bus->get(), &raw_call, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+        "org.freedesktop.systemd1.Manager", "ListUnitsByPatterns");
+    if (r < 0) return fail(-r, "ListUnitsByPatterns: build the call");
+    Message call(raw_call);
+    // Every state: which of them means "running" is the caller's decision.
+    r = sd_bus_message_append(call.get(), "as", 0);
+    if (r >= 0) r = sd_bus_message_open_container(call.get(), 'a', "s");
+    for (const auto& pattern : patterns)
+        if (r >= 0) r = sd_bus_message_append_basic(call.get(), 's', pattern.c_str());
+    if (r >= 0) r = sd_bus_message_close_container(call.get());
+    if (r < 0) return fail(-r, "ListUnitsByPatterns: build the call");
+
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* raw_reply = nullptr;
+    r = sd_bus_call(bus->get(), call.get(), 0, &error, &raw_reply);
+    Message reply(raw_reply);
+    if (r < 0) {
+        Error failure = bus_failure(r, error, "ListUnitsByPatterns");
+        sd_bus_error_free(&error);
+        return std::unexpected(failure);
+    }
+
+    std::vector<UnitState> units;
+    r = sd_bus_message_enter_container(reply.get(), 'a', "(ssssssouso)");
+    while (r >= 0) {
+        const char* name = nullptr;
+        const char* active = nullptr;
+        const char* sub = nullptr;
+        const char* ignored = nullptr;
+        uint32_t job_id = 0;
+        r = sd_bus_message_read(reply.get(), "(ssssssouso)", &name, &ignored, &ignored, &active,
+                                &sub, &ignored, &ignored, &job_id, &ignored, &ignored);
+        if (r <= 0) break;
+        units.push_back({name, active, sub});
+    }
+    if (r < 0) return fail(-r, "ListUnitsByPatterns: read the reply");
+    return units;
+}
+
+std::string unit_of_process(pid_t pid) {
+    char* unit = nullptr;
+    if (sd_pid_get_unit(pid, &unit) < 0) return {};
+    std::string name(unit);
+    free(unit); // NOLINT(cppcoreguidelines-no-malloc): sd-login allocates with malloc
+    return name;
+}
+
+} // namespace guestclock
