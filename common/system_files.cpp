@@ -64,6 +64,10 @@ Result<std::vector<std::string>> SystemFiles::list(std::string_view path) const 
     return names;
 }
 
+bool SystemFiles::is_this_machine() const {
+    return root_ == "/";
+}
+
 bool SystemFiles::exists(std::string_view path) const {
     std::error_code ec;
     return std::filesystem::exists(resolve(path), ec);

@@ -24,6 +24,9 @@ class SystemFiles {
     // Names in a directory, sorted; an absent directory is an error (ENOENT).
     Result<std::vector<std::string>> list(std::string_view path) const;
     bool exists(std::string_view path) const;
+    // True when the root is "/": the files are this machine's, not a fixture tree's, so what
+    // they describe may also be asked of the running system (systemd, devices).
+    bool is_this_machine() const;
 
     std::filesystem::path resolve(std::string_view path) const;
 

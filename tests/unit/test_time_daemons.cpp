@@ -1,5 +1,6 @@
 #include "common/hypervisor.h"
 #include "common/time_daemons.h"
+#include "tests/fakes/fake_unit_lister.h"
 #include "tests/unit/temp_dir.h"
 
 #include <catch2/catch.hpp>
@@ -25,6 +26,118 @@ TEST_CASE("time daemons are found by their comm names", "[daemons]") {
     // rtc_resync is not one: the more precise PHC servo may run beside it.
     root.write("proc/78/comm", "rtc_resync\n");
     REQUIRE(find_time_daemons(SystemFiles(root.path()), 1200).size() == 2);
+}
+
+TEST_CASE("time-daemon units are recognised by name, chrony-wait.service is not one", "[daemons]") {
+    REQUIRE(time_daemon_of_unit("chrony.service") == "chronyd");
+    REQUIRE(time_daemon_of_unit("chronyd.service") == "chronyd");
+    REQUIRE(time_daemon_of_unit("ntp.service") == "ntpd");
+    REQUIRE(time_daemon_of_unit("ntpsec.service") == "ntpd");
+    REQUIRE(time_daemon_of_unit("openntpd.service") == "openntpd");
+    REQUIRE(time_daemon_of_unit("systemd-timesyncd.service") == "systemd-timesyncd");
+    REQUIRE(time_daemon_of_unit("ptp-kvm-sync.service") == "ptp_kvm_helper");
+    REQUIRE(time_daemon_of_unit("phc2sys.service") == "phc2sys");
+    REQUIRE(time_daemon_of_unit("phc2sys@eth0.service") == "phc2sys");
+    REQUIRE(time_daemon_of_unit("phc2sys-ptp_kvm.service") == "phc2sys");
+    REQUIRE(time_daemon_of_unit("ptp4l@eth0.service") == "ptp4l");
+    // Helpers beside the daemons, and look-alikes, are not time daemons.
+    REQUIRE_FALSE(time_daemon_of_unit("chrony-wait.service"));
+    REQUIRE_FALSE(time_daemon_of_unit("ntpsec-rotate-stats.service"));
+    REQUIRE_FALSE(time_daemon_of_unit("phc2sysfoo.service"));
+    REQUIRE_FALSE(time_daemon_of_unit("phc2sys@eth0.timer"));
+    REQUIRE_FALSE(time_daemon_of_unit("rtc-resync.service"));
+    REQUIRE_FALSE(time_daemon_of_unit("ptp-kvm-load.service"));
+    REQUIRE_FALSE(time_daemon_of_unit(""));
+    // Every unit the table names is among the patterns systemd is asked about.
+    FakeUnitLister fake;
+    fake.units = {{"chrony.service", "active", "running"},
+                  {"phc2sys@eth0.service", "active", "running"},
+                  {"chrony-wait.service", "active", "exited"},
+                  {"ssh.service", "active", "running"}};
+    auto listed = fake.list_units(time_daemon_unit_patterns());
+    REQUIRE(listed->size() == 2);
+}
+
+TEST_CASE("only units whose daemon runs or starts count", "[daemons]") {
+    REQUIRE(unit_is_running({"chrony.service", "active", "running"}));
+    REQUIRE(unit_is_running({"chrony.service", "reloading", "reload"}));
+    REQUIRE(unit_is_running({"ptp-kvm-sync.service", "activating", "start"}));
+    REQUIRE(unit_is_running({"chrony.service", "activating", "start-post"}));
+    REQUIRE_FALSE(unit_is_running({"chrony.service", "activating", "start-pre"}));
+    REQUIRE_FALSE(unit_is_running({"phc2sys@eth0.service", "activating", "auto-restart"}));
+    REQUIRE_FALSE(unit_is_running({"chrony.service", "inactive", "dead"}));
+    REQUIRE_FALSE(unit_is_running({"chrony.service", "failed", "failed"}));
+    REQUIRE_FALSE(unit_is_running({"chrony.service", "deactivating", "stop-sigterm"}));
+    REQUIRE_FALSE(unit_is_running({"ntp.service", "active", "exited"}));
+}
+
+TEST_CASE("running time-daemon units, each daemon once, never our own unit", "[daemons]") {
+    const std::vector<UnitState> units{{"chrony.service", "active", "running"},
+                                       {"chronyd.service", "active", "running"},
+                                       {"ntpsec.service", "failed", "failed"},
+                                       {"phc2sys@eth0.service", "activating", "auto-restart"},
+                                       {"phc2sys@ptp_kvm.service", "active", "running"},
+                                       {"ptp-kvm-sync.service", "activating", "start"},
+                                       {"ssh.service", "active", "running"}};
+    auto daemons = time_daemons_in_units(units, "");
+    REQUIRE(daemons.size() == 3);
+    REQUIRE(daemons[0].name == "chronyd");
+    REQUIRE(daemons[0].unit == "chrony.service");
+    REQUIRE(daemons[0].pid == 0);
+    REQUIRE(daemons[1].name == "phc2sys");
+    REQUIRE(daemons[1].unit == "phc2sys@ptp_kvm.service");
+    REQUIRE(daemons[2].name == "ptp_kvm_helper");
+    // ptp_kvm_helper sync inside ptp-kvm-sync.service must not refuse to run beside itself.
+    daemons = time_daemons_in_units(units, "ptp-kvm-sync.service");
+    REQUIRE(daemons.size() == 2);
+    REQUIRE(daemons.back().name == "phc2sys");
+}
+
+TEST_CASE("both sources merge: /proc's pid, systemd's unit, the hidden ones added", "[daemons]") {
+    const std::vector<TimeDaemon> proc{{230, "chronyd"}, {77, "phc2sys"}};
+    const std::vector<TimeDaemon> units{{0, "chronyd", "chrony.service"},
+                                        {0, "ntpd", "ntpsec.service"}};
+    auto merged = merge_time_daemons(proc, units);
+    REQUIRE(merged.size() == 3);
+    REQUIRE(merged[0].pid == 230);
+    REQUIRE(merged[0].unit == "chrony.service");
+    REQUIRE(merged[1].pid == 77);
+    REQUIRE(merged[1].unit.empty());
+    REQUIRE(merged[2].pid == 0);
+    REQUIRE(merged[2].name == "ntpd");
+    REQUIRE(merged[2].unit == "ntpsec.service");
+    REQUIRE(merge_time_daemons({}, {}).empty());
+    REQUIRE(merge_time_daemons(proc, {}).size() == 2);
+    REQUIRE(merge_time_daemons({}, units).size() == 2);
+}
+
+TEST_CASE("a daemon /proc hides is still found through systemd; no systemd leaves /proc's",
+          "[daemons]") {
+    TempDir root;
+    root.write("proc/9/comm", "bash\n"); // hidepid: chronyd's /proc/230 is not there
+    FakeUnitLister systemd;
+    systemd.units = {{"chrony.service", "active", "running"},
+                     {"rtc-resync.service", "active", "running"}};
+    auto daemons = find_time_daemons(SystemFiles(root.path()), &systemd, 0, "rtc-resync.service");
+    REQUIRE(systemd.calls == 1);
+    REQUIRE(daemons.size() == 1);
+    REQUIRE(daemons[0].name == "chronyd");
+    REQUIRE(daemons[0].unit == "chrony.service");
+
+    // No systemd (busybox init): the /proc result alone, and no failure.
+    root.write("proc/230/comm", "chronyd\n");
+    systemd.failure = ENOENT;
+    daemons = find_time_daemons(SystemFiles(root.path()), &systemd, 0, "");
+    REQUIRE(daemons.size() == 1);
+    REQUIRE(daemons[0].pid == 230);
+    REQUIRE(daemons[0].unit.empty());
+
+    // No /proc to read either: nothing found, still no failure.
+    REQUIRE(find_time_daemons(SystemFiles(root.path() / "missing"), &systemd, 0, "").empty());
+    // A fixture tree is never compared with this machine's systemd.
+    REQUIRE(find_time_daemons(SystemFiles(root.path()), 0).size() == 1);
+    REQUIRE_FALSE(SystemFiles(root.path()).is_this_machine());
+    REQUIRE(SystemFiles("/").is_this_machine());
 }
 
 TEST_CASE("an NTP server shows as a UDP socket on local port 123", "[daemons]") {
