@@ -105,7 +105,10 @@ nlohmann::json format_json_report(const AuditReport& report) {
     }
     j["time_daemons"] = nlohmann::json::array();
     for (const auto& d : inv.time_daemons)
-        j["time_daemons"].push_back({{"name", d.name}, {"pid", d.pid}});
+        j["time_daemons"].push_back(
+            {{"name", d.name},
+             {"pid", d.pid},
+             {"unit", d.unit.empty() ? nlohmann::json() : nlohmann::json(d.unit)}});
     j["serves_ntp"] = inv.serves_ntp;
     j["findings"] = nlohmann::json::array();
     for (const auto& f : report.findings) {

@@ -96,8 +96,10 @@ std::string format_text_report(const AuditReport& report) {
             k.maxerror_ns / kNsPerUs, k.esterror_ns / kNsPerUs);
     }
     std::string daemons;
+    // A daemon only systemd reported (its process hidden from us) shows its unit instead.
     for (const auto& d : inv.time_daemons)
-        daemons += fmt::format(" {}[{}]", d.name, d.pid);
+        daemons += d.pid != 0 ? fmt::format(" {}[{}]", d.name, d.pid)
+                              : fmt::format(" {}({})", d.name, d.unit);
     out += fmt::format("Time daemons       {}; serves NTP: {}\n",
                        daemons.empty() ? " none" : daemons, yes_no(inv.serves_ntp));
 
