@@ -1,6 +1,7 @@
 #include "common/atomic_file.h"
 #include "common/system_files.h"
 #include "common/time_daemons.h"
+#include "ptp_kvm_helper/chrony_boot.h"
 #include "ptp_kvm_helper/chrony_config.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/phc_discovery.h"
@@ -26,13 +27,31 @@ Result<std::string> main_config_path(const ChronyOptions& options) {
     return fail(ENOENT, "chrony is not installed (no /etc/chrony/chrony.conf or /etc/chrony.conf)");
 }
 
+// The paravirtual clock udev knows now, by its stable name; nothing when there is none.
+Result<std::optional<std::string>> paravirtual_phc() {
+    UdevDeviceFinder finder;
+    auto candidates = list_phcs(finder);
+    if (!candidates) return std::unexpected(candidates.error());
+    if (auto chosen = select_phc(*candidates, false)) return preferred_path(*chosen);
+    return std::nullopt;
+}
+
 // The device chrony should read: the selected clock's stable name, or /dev/ptp_kvm before any
 // clock exists (at boot our udev rule creates it before chronyd starts).
 std::string chrony_device() {
-    UdevDeviceFinder finder;
-    if (auto candidates = list_phcs(finder))
-        if (auto chosen = select_phc(*candidates, false)) return preferred_path(*chosen);
+    if (auto phc = paravirtual_phc(); phc && *phc) return **phc;
     return "/dev/ptp_kvm";
+}
+
+// chrony.conf's makestep lines after confdir override the drop-in's; each is one warning.
+bool warn_overriding_makestep(const std::vector<ChronyDirective>& config,
+                              const std::string& main_path) {
+    const auto later = overriding_directives(config, "makestep");
+    for (const auto& directive : later)
+        spdlog::warn("{}:{}: 'makestep {}' comes after confdir and overrides the drop-in's; "
+                     "comment it out so chronyd steps after pauses and reverts",
+                     main_path, directive.line, fmt::join(directive.arguments, " "));
+    return !later.empty();
 }
 
 bool chronyd_runs() {
@@ -63,6 +82,58 @@ int apply_to_running_chronyd() {
     return kExitFindings;
 }
 
+// --boot: before chronyd starts, make the drop-in match this boot's clock (chrony_boot.h). It
+// never restarts chronyd: at boot it is not running yet, and when it is, a restart is for the
+// administrator (or --write) to choose.
+int run_chrony_boot(const std::filesystem::path& path, const std::vector<ChronyDirective>& config,
+                    const std::string& main_path, int poll) {
+    auto phc = paravirtual_phc();
+    if (!phc) {
+        spdlog::error("cannot list the PHCs: {}; the drop-in stays as it is",
+                      phc.error().message());
+        return kExitRuntime;
+    }
+    std::optional<std::string> current;
+    if (auto text = SystemFiles("/").read(std::filesystem::absolute(path).string()))
+        current = std::move(*text);
+    else if (text.error().errno_value != ENOENT) {
+        spdlog::error("{}", text.error().message());
+        return kExitRuntime;
+    }
+    const std::string wanted = chrony_drop_in({phc->value_or("/dev/ptp_kvm"), poll});
+    const BootDropInPlan plan = plan_boot_drop_in(*phc, current, wanted);
+    switch (plan.action) {
+    case BootDropIn::write:
+        if (auto written = write_file_atomically(path, wanted); !written) {
+            spdlog::error("{}", written.error().message());
+            return kExitRuntime;
+        }
+        spdlog::info("wrote {}: {}", path.string(), plan.reason);
+        break;
+    case BootDropIn::remove: {
+        std::error_code ec;
+        if (!std::filesystem::remove(path, ec) && ec) {
+            spdlog::error("remove {}: {}", path.string(), ec.message());
+            return kExitRuntime;
+        }
+        spdlog::info("removed {}: {}", path.string(), plan.reason);
+        break;
+    }
+    case BootDropIn::leave:
+        spdlog::warn("{}: {}", path.string(), plan.reason);
+        return kExitOk;
+    case BootDropIn::keep:
+    case BootDropIn::none:
+        spdlog::info("{}: {}", path.string(), plan.reason);
+        break;
+    }
+    // A warning, not a failure: the drop-in is in place, and a failed unit at boot helps no one.
+    if (*phc) warn_overriding_makestep(config, main_path);
+    if ((plan.action == BootDropIn::write || plan.action == BootDropIn::remove) && chronyd_runs())
+        spdlog::warn("chronyd already runs and reads the change only when it restarts");
+    return kExitOk;
+}
+
 } // namespace
 
 int run_chrony(const ChronyOptions& options) {
@@ -77,9 +148,8 @@ int run_chrony(const ChronyOptions& options) {
         return kExitRuntime;
     }
     const auto config = parse_chrony_config(*main_text);
-    const std::string drop_in = chrony_drop_in({chrony_device(), options.poll});
-    if (!options.write && !options.remove) {
-        fmt::print("{}", drop_in);
+    if (!options.write && !options.remove && !options.boot) {
+        fmt::print("{}", chrony_drop_in({chrony_device(), options.poll}));
         return kExitOk;
     }
 
@@ -93,6 +163,7 @@ int run_chrony(const ChronyOptions& options) {
         directory = *confdir;
     }
     const auto path = std::filesystem::path(directory) / kChronyDropInName;
+    if (options.boot) return run_chrony_boot(path, config, *main_path, options.poll);
 
     if (options.remove) {
         std::error_code ec;
@@ -107,18 +178,13 @@ int run_chrony(const ChronyOptions& options) {
         return apply_to_running_chronyd();
     }
 
-    if (auto written = write_file_atomically(path, drop_in); !written) {
+    if (auto written = write_file_atomically(path, chrony_drop_in({chrony_device(), options.poll}));
+        !written) {
         spdlog::error("{}", written.error().message());
         return kExitRuntime;
     }
     spdlog::info("wrote {}", path.string());
-    int code = kExitOk;
-    for (const auto& later : overriding_directives(config, "makestep")) {
-        spdlog::warn("{}:{}: 'makestep {}' comes after confdir and overrides the drop-in's; "
-                     "comment it out so chronyd steps after pauses and reverts",
-                     *main_path, later.line, fmt::join(later.arguments, " "));
-        code = kExitFindings;
-    }
+    const int code = warn_overriding_makestep(config, *main_path) ? kExitFindings : kExitOk;
     const int applied = apply_to_running_chronyd();
     return applied != kExitOk ? applied : code;
 }

@@ -38,6 +38,7 @@ int run_offset(const OffsetOptions& options);
 struct ChronyOptions {
     bool write = false;
     bool remove = false;
+    bool boot = false;       // write or remove as this boot's clocks say; never restart chronyd
     std::string conf_dir;    // empty: chrony.conf's confdir
     std::string config_file; // empty: /etc/chrony/chrony.conf, else /etc/chrony.conf
     int poll = 2;

@@ -52,6 +52,9 @@ int main(int argc, char** argv) try {
                          "Write the drop-in and restart a running chronyd");
     chrony_cmd->add_flag("--remove", chrony.remove,
                          "Remove the drop-in and restart a running chronyd");
+    chrony_cmd->add_flag("--boot", chrony.boot,
+                         "At boot: write the drop-in if a paravirtual PHC is present, else "
+                         "remove ours; never restart chronyd");
     chrony_cmd->add_option("--conf-dir", chrony.conf_dir,
                            "Directory for the drop-in (default: confdir)");
     chrony_cmd->add_option("--config", chrony.config_file, "chronyd's main configuration file");
@@ -59,6 +62,8 @@ int main(int argc, char** argv) try {
         ->check(CLI::Range(-6, 6))
         ->capture_default_str();
     chrony_cmd->get_option("--write")->excludes(chrony_cmd->get_option("--remove"));
+    chrony_cmd->get_option("--boot")->excludes(chrony_cmd->get_option("--write"));
+    chrony_cmd->get_option("--boot")->excludes(chrony_cmd->get_option("--remove"));
 
     // sync: our own servo, for images without chrony.
     SyncOptions sync;
