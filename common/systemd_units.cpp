@@ -1,7 +1,5 @@
 #include "common/systemd_units.h"
 
-#include <cstdlib>
-#include <systemd/sd-login.h>
 #include <unistd.h>
 
 namespace guestclock {
@@ -106,12 +104,34 @@ SystemdUnitLister::list_units(std::span<const std::string> patterns) {
     return units;
 }
 
-std::string unit_of_process(pid_t pid) {
-    char* unit = nullptr;
-    if (sd_pid_get_unit(pid, &unit) < 0) return {};
-    std::string name(unit);
-    free(unit); // NOLINT(cppcoreguidelines-no-malloc): sd-login allocates with malloc
-    return name;
+std::string unit_from_cgroup(std::string_view proc_cgroup) {
+    // Lines are "hierarchy-ID:controllers:path": "0::/system.slice/chrony.service" (v2),
+    // "1:name=systemd:/system.slice/chrony.service" (v1).
+    std::string_view path;
+    while (!proc_cgroup.empty()) {
+        const auto end = proc_cgroup.find('\n');
+        std::string_view line = proc_cgroup.substr(0, end);
+        proc_cgroup =
+            end == std::string_view::npos ? std::string_view{} : proc_cgroup.substr(end + 1);
+        const auto first = line.find(':');
+        const auto second = first == std::string_view::npos ? first : line.find(':', first + 1);
+        if (second == std::string_view::npos) continue;
+        const std::string_view id = line.substr(0, first);
+        const std::string_view controllers = line.substr(first + 1, second - first - 1);
+        if ((id == "0" && controllers.empty()) || controllers == "name=systemd") {
+            path = line.substr(second + 1);
+            if (id == "0") break; // the unified hierarchy wins
+        }
+    }
+    while (!path.empty()) {
+        while (path.starts_with('/'))
+            path.remove_prefix(1);
+        const std::string_view component = path.substr(0, path.find('/'));
+        if (component.empty()) break;
+        if (!component.ends_with(".slice")) return std::string(component);
+        path.remove_prefix(component.size());
+    }
+    return {};
 }
 
 } // namespace guestclock

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 #include <vector>
@@ -47,8 +48,10 @@ using BusConnection = std::unique_ptr<sd_bus, BusUnref>;
 // neither is there: no systemd, as under the VM tier's busybox init.
 Result<BusConnection> connect_to_systemd();
 
-// The unit the process runs in ("ptp-kvm-sync.service"), from its cgroup; empty outside a
-// system unit or without systemd.
-std::string unit_of_process(pid_t pid);
+// The unit a /proc/PID/cgroup text names ("ptp-kvm-sync.service" for
+// "0::/system.slice/ptp-kvm-sync.service"): the first path component that is not a slice, as
+// systemd reads it; the unified hierarchy's line, else cgroup v1's name=systemd one. Empty when
+// there is none (no systemd, or the root cgroup).
+std::string unit_from_cgroup(std::string_view proc_cgroup);
 
 } // namespace guestclock

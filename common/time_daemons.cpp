@@ -150,8 +150,13 @@ std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, UnitLister* 
 
 std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, int own_pid) {
     if (!files.is_this_machine()) return find_time_daemons(files, nullptr, own_pid, {});
+    // Our unit from our own cgroup file, not sd_pid_get_unit(): that also reads /proc/1/cgroup,
+    // which hidepid hides from a unit outside group root.
+    std::string own_unit;
+    if (auto cgroup = files.read("/proc/" + std::to_string(own_pid) + "/cgroup"))
+        own_unit = unit_from_cgroup(*cgroup);
     SystemdUnitLister systemd;
-    return find_time_daemons(files, &systemd, own_pid, unit_of_process(own_pid));
+    return find_time_daemons(files, &systemd, own_pid, own_unit);
 }
 
 bool udp_table_has_ntp_server(std::string_view proc_net_udp) {

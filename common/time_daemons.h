@@ -69,7 +69,8 @@ std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, UnitLister* 
                                           std::string_view own_unit);
 
 // This machine's time daemons: when files reads this machine's own root, systemd is asked too
-// (SystemdUnitLister), leaving out the unit own_pid runs in; a fixture tree is read alone.
+// (SystemdUnitLister), leaving out the unit own_pid runs in (from /proc/own_pid/cgroup); a
+// fixture tree is read alone.
 std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, int own_pid = getpid());
 
 // True when /proc/net/udp or udp6 text lists a socket bound to local port 123 (NTP server).

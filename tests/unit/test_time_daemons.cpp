@@ -140,6 +140,26 @@ TEST_CASE("a daemon /proc hides is still found through systemd; no systemd leave
     REQUIRE(SystemFiles("/").is_this_machine());
 }
 
+TEST_CASE("our own unit comes from our cgroup file, v2 or v1", "[daemons]") {
+    REQUIRE(unit_from_cgroup("0::/system.slice/ptp-kvm-sync.service\n") == "ptp-kvm-sync.service");
+    // Nested below the unit (a unit's own sub-cgroups), and deeper slices.
+    REQUIRE(unit_from_cgroup("0::/system.slice/system-phc2sys.slice/phc2sys@eth0.service/x\n") ==
+            "phc2sys@eth0.service");
+    REQUIRE(unit_from_cgroup("0::/user.slice/user-0.slice/session-3.scope\n") == "session-3.scope");
+    // cgroup v1: the name=systemd hierarchy; the unified line wins where both are.
+    const char* v1 = "12:cpu,cpuacct:/system.slice/rtc-resync.service\n"
+                     "1:name=systemd:/system.slice/rtc-resync.service\n";
+    REQUIRE(unit_from_cgroup(v1) == "rtc-resync.service");
+    REQUIRE(unit_from_cgroup(std::string("1:name=systemd:/system.slice/a.service\n") +
+                             "0::/system.slice/b.service\n") == "b.service");
+    // No systemd (the VM tier's busybox init), the root cgroup, only slices, garbage.
+    REQUIRE(unit_from_cgroup("0::/\n").empty());
+    REQUIRE(unit_from_cgroup("0::/init.scope") == "init.scope"); // no final newline
+    REQUIRE(unit_from_cgroup("0::/system.slice\n").empty());
+    REQUIRE(unit_from_cgroup("").empty());
+    REQUIRE(unit_from_cgroup("garbage\n3:cpu:/x.service\n").empty());
+}
+
 TEST_CASE("an NTP server shows as a UDP socket on local port 123", "[daemons]") {
     const char* header =
         "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n";
