@@ -125,15 +125,27 @@ align_stand_in() {
 }
 
 dropin() { grep -rlsE '^refclock +PHC +/dev/ptp_kvm' /etc/chrony/ | head -n 1; }
+has_dropin() { [[ -n $(dropin) ]]; }
 
+# Nothing writes the drop-in at image build time (build-image): ptp-kvm-chrony.service must have
+# written it at boot, after ptp-kvm-load.service and before chronyd started.
 check_chrony_dropin() {
-    if ! command -v ptp_kvm_helper >/dev/null; then
-        skip "chrony drop-in for /dev/ptp_kvm in place" "ptp_kvm_helper not installed yet"
-        return
-    fi
-    wait_for 60 test -n "$(dropin)"
-    local file; file=$(dropin)
-    result "$([[ -n $file ]]; echo $?)" "chrony drop-in for /dev/ptp_kvm in place"
+    local unit=ptp-kvm-chrony.service desc="ptp-kvm-chrony.service wrote the chrony drop-in at boot"
+    if ! unit_installed $unit; then skip "$desc" "$unit not installed yet"; return; fi
+    wait_for 60 has_dropin
+    local file ran wrote ours chrony_start
+    file=$(dropin)
+    # One property at a time: systemctl show prints several in its own order, not the asked one.
+    ran="$(systemctl show -P Result $unit) $(systemctl show -P ConditionResult $unit)"
+    ran+=" $(systemctl show -P ExecMainStatus $unit)"
+    wrote=$(journalctl -b -q -o cat -u $unit --no-pager | grep -c "^wrote $file")
+    ours=$(systemctl show -P ExecMainExitTimestampMonotonic $unit)
+    chrony_start=$(systemctl show -P InactiveExitTimestampMonotonic chrony.service)
+    result "$([[ -n $file && $ran == "success yes 0" && $wrote -ge 1 ]] &&
+        ((ours > 0 && ours <= chrony_start)); echo $?)" "$desc, before chronyd started"
+    diag "$unit: Result ConditionResult ExecMainStatus: $ran; done at ${ours} us," \
+        "chrony.service started at ${chrony_start} us"
+    diag "$(journalctl -b -q -o cat -u $unit --no-pager | tail -n 3)"
     [[ -n $file ]] && diag "$file: $(grep -v '^#' "$file" | tr '\n' ';')"
 }
 
@@ -239,6 +251,23 @@ check_pause() {
         -u rtc-resync.service -u chrony.service | tail -n 10)"
 }
 
+# check_sync_refuses UNIT DESCRIPTION: starting UNIT beside chronyd fails, and its own log says
+# why, naming chronyd.
+check_sync_refuses() {
+    local unit=$1 since active own
+    since=$(date +%s)
+    timeout 60 systemctl start "$unit"
+    sleep 3
+    active=$(systemctl show -P ActiveState "$unit")
+    # The tool's own lines, not systemd's about the unit: the refusal must name chronyd.
+    own=$(journalctl -q -o cat -u "$unit" --since "@$since" --no-pager \
+        | grep -vE "^(Starting|Started|Stopped|Failed to start|$unit:) " | head -n 4)
+    result "$([[ $active != active ]] && grep -qi chrony <<<"$own"; echo $?)" "$2"
+    diag "$unit beside chronyd: $active"$'\n'"$own"
+    systemctl stop "$unit"
+    systemctl reset-failed "$unit" 2>/dev/null
+}
+
 # The image has chrony, so ptp-kvm-sync.service stays off by its condition. Last of all, stop
 # chronyd and start the unit anyway: its sandbox (capabilities, devices, system calls) must let
 # the servo run, which only a real start shows.
@@ -251,23 +280,18 @@ check_sync_sandbox() {
     systemctl daemon-reload
     # First with chronyd running: two servos on one clock fight, so sync must refuse, and it
     # must see chronyd (another user's process) from inside its sandbox to do so.
-    local since; since=$(date +%s)
     if systemctl -q is-active chrony.service; then
-        timeout 60 systemctl start $unit
-        sleep 3
-        local active own
-        active=$(systemctl show -P ActiveState $unit)
-        # The tool's own lines, not systemd's about the unit: the refusal must name chronyd.
-        own=$(journalctl -q -o cat -u $unit --since "@$since" --no-pager \
-            | grep -vE "^(Starting|Started|Stopped|Failed to start|$unit:) " | head -n 4)
-        result "$([[ $active != active ]] && grep -qi chrony <<<"$own"; echo $?)" \
-            "$unit refuses to run beside chronyd, and says so"
-        diag "$unit beside chronyd: $active"$'\n'"$own"
-        systemctl stop $unit
-        systemctl reset-failed $unit 2>/dev/null
+        check_sync_refuses $unit "$unit refuses to run beside chronyd, and says so"
+        # Again in group nogroup, where hidepid (ProtectProc=invisible) shows it no other
+        # process at all: then only systemd's list of running units can name chronyd.
+        printf '[Service]\nGroup=nogroup\n' >/run/systemd/system/$unit.d/image-test-nogroup.conf
+        systemctl daemon-reload
+        check_sync_refuses $unit "$unit refuses beside chronyd when /proc hides it (systemd's units)"
+        rm /run/systemd/system/$unit.d/image-test-nogroup.conf
+        systemctl daemon-reload
     fi
     systemctl stop chrony.service
-    since=$(date +%s)
+    local since; since=$(date +%s)
     timeout 60 systemctl start $unit
     sleep 10
     local state; state=$(systemctl show -P ActiveState $unit)
@@ -277,4 +301,34 @@ check_sync_sandbox() {
         <<<"$log"; echo $?)" "$desc"
     diag "$unit: $state"$'\n'"$(tail -n 6 <<<"$log")"
     systemctl stop $unit
+}
+
+# A golden image built on KVM and booted where there is no paravirtual clock: at boot
+# ptp-kvm-chrony.service must remove its drop-in, or chronyd would exit on the missing
+# /dev/ptp_kvm; once the clock is back, write it again. Played by unloading the stand-in and
+# running the unit as boot does (chronyd stopped: check_sync_sandbox ran before).
+check_chrony_dropin_follows_clock() {
+    local unit=ptp-kvm-chrony.service
+    local desc="without a paravirtual PHC $unit removes its drop-in, and writes it back with one"
+    if ! unit_installed $unit; then skip "$desc" "$unit not installed yet"; return; fi
+    if [[ ! -d /sys/module/ptp_kvm || -z $(dropin) ]]; then
+        skip "$desc" "no ptp_kvm or no drop-in to start from"
+        return
+    fi
+    # The sync test's condition override would let udev start the servo when the clock returns.
+    rm -rf /run/systemd/system/ptp-kvm-sync.service.d
+    systemctl daemon-reload
+    systemctl stop chrony.service ptp-kvm-sync.service
+    local gone=1 back=1
+    if modprobe -r ptp_kvm && wait_for 10 test ! -e /dev/ptp_kvm; then
+        timeout 60 systemctl start $unit
+        [[ -z $(dropin) && $(systemctl show -P Result $unit) == success ]] && gone=0
+    fi
+    if modprobe ptp_kvm && wait_for 10 test -e /dev/ptp_kvm; then
+        timeout 60 systemctl start $unit
+        [[ -n $(dropin) && $(systemctl show -P Result $unit) == success ]] && back=0
+    fi
+    result $((gone || back)) "$desc"
+    diag "removed: $( ((gone)) && echo no || echo yes), written back: $( ((back)) && echo no || echo yes)"
+    diag "$(journalctl -b -q -o cat -u $unit --no-pager | tail -n 4)"
 }
