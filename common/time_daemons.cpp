@@ -62,6 +62,7 @@ Result<std::vector<TimeDaemon>> time_daemons_in_proc(const SystemFiles& files, i
 std::span<const std::string> time_daemon_unit_patterns() {
     static const std::vector<std::string> patterns = [] {
         std::vector<std::string> all;
+        all.reserve(kDaemonUnits.size() + kDaemonUnitFamilies.size());
         for (const auto& [unit, daemon] : kDaemonUnits)
             all.emplace_back(unit);
         for (std::string_view family : kDaemonUnitFamilies)

@@ -39,8 +39,8 @@ Result<std::optional<std::string>> paravirtual_phc() {
 // The device chrony should read: the selected clock's stable name, or /dev/ptp_kvm before any
 // clock exists (at boot our udev rule creates it before chronyd starts).
 std::string chrony_device() {
-    if (auto phc = paravirtual_phc(); phc && *phc) return **phc;
-    return "/dev/ptp_kvm";
+    auto phc = paravirtual_phc();
+    return phc ? phc->value_or("/dev/ptp_kvm") : "/dev/ptp_kvm";
 }
 
 // chrony.conf's makestep lines after confdir override the drop-in's; each is one warning.
