@@ -36,6 +36,12 @@ Decision decide_correction(const OffsetEstimate& estimate, const ClockSituation&
     const Nanoseconds correction = -offset;
 
     if (situation.daemon_synchronised) {
+        if (size >= settings.jump_threshold_ns && !settings.no_step &&
+            situation.within_daemon_grace)
+            return {Action::stand_down, 0,
+                    fmt::format("offset {} is a jump: leaving {} its grace to correct it before "
+                                "stepping",
+                                seconds(offset), situation.daemon_name)};
         if (size >= settings.jump_threshold_ns && !settings.no_step)
             return {Action::step, correction,
                     fmt::format("offset {} is a jump (>= {}): stepping although {} synchronises "

@@ -29,6 +29,8 @@ struct ClockSituation {
     std::string daemon_name; // "chronyd", ...
     // The kernel copies the system clock into this RTC (11-minute mode).
     bool rtc_written_by_kernel = false;
+    // A jump was first seen less than the daemon's grace ago: it may still correct it itself.
+    bool within_daemon_grace = false;
 };
 
 enum class Action { none, step, slew, stand_down, refuse };

@@ -20,6 +20,11 @@ bool edge_agrees_with_whole_second(Nanoseconds precise_offset, Nanoseconds coars
            precise_offset < coarse_offset + tolerance;
 }
 
+bool JumpGrace::within(Nanoseconds now, Nanoseconds grace) {
+    if (!first_seen_) first_seen_ = now;
+    return now - *first_seen_ < grace;
+}
+
 bool SuspendDetector::resumed(Nanoseconds monotonic, Nanoseconds boottime) {
     const Nanoseconds gap = boottime - monotonic;
     const bool grew = primed_ && gap - gap_ > kTolerance;

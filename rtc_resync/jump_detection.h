@@ -5,6 +5,8 @@
 
 #include "common/time_ns.h"
 
+#include <optional>
+
 namespace guestclock {
 
 // System minus RTC from one whole-second read: realtime_ns taken with the read, against the
@@ -20,6 +22,21 @@ bool whole_second_offset_is_jump(Nanoseconds coarse_offset, Nanoseconds threshol
 
 bool edge_agrees_with_whole_second(Nanoseconds precise_offset, Nanoseconds coarse_offset,
                                    Nanoseconds tolerance);
+
+// Beside a synchronised time daemon a jump is first the daemon's to correct: its reference is
+// finer than the RTC's whole second, and a step of ours racing its step would apply the jump
+// twice. The grace counts from when the jump was first seen and ends when it is gone.
+class JumpGrace {
+  public:
+    // True while the jump seen now was first seen less than grace ago (the first call starts
+    // the count).
+    bool within(Nanoseconds now, Nanoseconds grace);
+    void clear() { first_seen_.reset(); }
+    bool counting() const { return first_seen_.has_value(); }
+
+  private:
+    std::optional<Nanoseconds> first_seen_;
+};
 
 // CLOCK_BOOTTIME runs on through suspend, CLOCK_MONOTONIC does not: their gap grows by the
 // time spent suspended.

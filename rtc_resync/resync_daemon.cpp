@@ -5,6 +5,7 @@
 #include "rtc_resync/clock_situation.h"
 #include "rtc_resync/commands.h"
 
+#include <cstdlib>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -136,10 +137,15 @@ void ResyncDaemon::check() {
         export_state_change(); // the RTC may just have gone: say so before the next measurement
         return;
     }
+    if (!resumed && !whole_second_offset_is_jump(*coarse, settings_.jump_threshold)) {
+        jump_grace_.clear();
+        return;
+    }
+    if (leave_jump_to_daemon()) return;
     if (resumed) {
         spdlog::info("resumed from suspend: measuring now");
         correct_jump(*coarse);
-    } else if (whole_second_offset_is_jump(*coarse, settings_.jump_threshold)) {
+    } else {
         log_with_fields(spdlog::level::info,
                         "system clock and RTC disagree by seconds: measuring now",
                         {{"COARSE_OFFSET_NS", std::to_string(*coarse)}});
@@ -166,10 +172,35 @@ void ResyncDaemon::clock_was_set() {
     }
     spdlog::info("CLOCK_REALTIME was set by someone else: measuring now");
     servo_.reset();
-    if (auto coarse = read_whole_second_offset())
-        correct_jump(*coarse);
-    else
+    auto coarse = read_whole_second_offset();
+    if (!coarse) {
         export_state_change();
+        return;
+    }
+    if (!whole_second_offset_is_jump(*coarse, settings_.jump_threshold))
+        jump_grace_.clear();
+    else if (leave_jump_to_daemon())
+        return;
+    correct_jump(*coarse);
+}
+
+bool ResyncDaemon::leave_jump_to_daemon() {
+    auto kernel = devices_.adjuster.read_state();
+    if (!kernel) return false;
+    const RtcIdentity identity = selected_ ? selected_->identity : RtcIdentity{};
+    const ClockSituation situation =
+        assess_situation(*kernel, find_time_daemons(devices_.files), identity);
+    if (!situation.daemon_synchronised || settings_.no_step) {
+        jump_grace_.clear();
+        return false;
+    }
+    const bool starting = !jump_grace_.counting();
+    const bool within = jump_grace_.within(devices_.timebase.now().monoraw, settings_.daemon_grace);
+    if (starting && within)
+        spdlog::info("the clock jumped while {} synchronises it: leaving it {:.1f} s to correct "
+                     "the jump before stepping",
+                     situation.daemon_name, to_seconds(settings_.daemon_grace));
+    return within;
 }
 
 void ResyncDaemon::measure_and_correct() {
@@ -205,8 +236,15 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
         spdlog::error("{}", kernel.error().message());
         return;
     }
-    const ClockSituation situation =
+    ClockSituation situation =
         assess_situation(*kernel, find_time_daemons(devices_.files), identity);
+    if (situation.daemon_synchronised && measurement->verdict.accepted()) {
+        if (std::abs(measurement->estimate.offset_ns) < settings_.jump_threshold)
+            jump_grace_.clear();
+        else
+            situation.within_daemon_grace =
+                jump_grace_.within(devices_.timebase.now().monoraw, settings_.daemon_grace);
+    }
     PolicySettings policy{settings_.step_threshold, settings_.jump_threshold, settings_.no_step,
                           settings_.allow_circular_reference};
     // The full measurement right after a jump's quick step also steps the residue of that
@@ -222,6 +260,7 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
     switch (decision.action) {
     case Action::step:
         servo_.reset();
+        jump_grace_.clear();
         own_step_pending_ = true;
         refine_after_jump_ = coarse_offset.has_value();
         applied = devices_.adjuster.step(decision.correction_ns);

@@ -1,7 +1,8 @@
 // `rtc_resync daemon`: the measure-decide-correct pipeline driven by an event loop.
 //  - every check_interval (1 s): one RTC_RD_TIME against CLOCK_REALTIME in whole seconds, and
 //    CLOCK_BOOTTIME against CLOCK_MONOTONIC; a disagreement of jump_threshold or a resume from
-//    suspend triggers an immediate correction from one polled edge checked against that
+//    suspend triggers (beside a synchronised time daemon: once the daemon's grace to correct
+//    it itself has passed) an immediate correction from one polled edge checked against that
 //    whole-second read (no stale interrupt to skip), then a full measurement that steps even
 //    a small residue, so a paused guest is right to milliseconds within about two seconds of
 //    waking and to the full precision a few seconds later;
@@ -75,6 +76,8 @@ class ResyncDaemon {
     std::unique_ptr<Rtc> open_rtc();
     std::optional<Nanoseconds> read_whole_second_offset();
     void correct_jump(Nanoseconds coarse_offset);
+    // True while a synchronised time daemon is within its grace to correct a jump itself.
+    bool leave_jump_to_daemon();
     void measure_and_correct(EdgeReadOptions options, std::optional<Nanoseconds> coarse_offset);
     void rtc_event();
     void lose_rtc(const Error& error);
@@ -98,6 +101,7 @@ class ResyncDaemon {
     RtcTimeScale scale_ = RtcTimeScale::utc;
     FrequencyServo servo_;
     SuspendDetector suspend_;
+    JumpGrace jump_grace_;
     bool own_step_pending_ = false;
     bool refine_after_jump_ = false;
     std::string last_refusal_;

@@ -134,6 +134,8 @@ Status apply_config_text(std::string_view text, ResyncSettings& settings) {
             applied = set_duration(settings.step_threshold);
         } else if (key == "jump_threshold") {
             applied = set_duration(settings.jump_threshold);
+        } else if (key == "daemon_grace") {
+            applied = set_duration(settings.daemon_grace);
         } else if (key == "interval") {
             applied = set_duration(settings.interval);
         } else if (key == "check_interval") {

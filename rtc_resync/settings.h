@@ -20,6 +20,10 @@ struct ResyncSettings {
     std::optional<RtcTimeScale> time_scale; // empty: /etc/adjtime's third line
     Nanoseconds step_threshold = 128 * kNsPerMs;
     Nanoseconds jump_threshold = 2 * kNsPerSec;
+    // Beside a synchronised time daemon, how long a jump is left to it before we step: its
+    // reference (a PHC, NTP) is finer than the RTC's second, whose phase may trail by most of
+    // one.
+    Nanoseconds daemon_grace = 2 * kNsPerSec;
     Nanoseconds interval = 60 * kNsPerSec;  // precise measurements in daemon mode
     Nanoseconds check_interval = kNsPerSec; // whole-second pause checks in daemon mode
     std::optional<Nanoseconds> min_time;    // an extra floor for plausible RTC times

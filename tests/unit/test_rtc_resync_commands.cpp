@@ -188,7 +188,9 @@ struct DaemonRig {
     int open_handles = 0;
     std::unique_ptr<ResyncDaemon> daemon;
 
-    explicit DaemonRig(MetricsFile* metrics = nullptr) {
+    MetricsFile* metrics = nullptr;
+
+    explicit DaemonRig(MetricsFile* metrics_file = nullptr) : metrics(metrics_file) {
         finder.devices.push_back({"rtc",
                                   "rtc0",
                                   "/sys/devices/pnp0/00:01/rtc/rtc0",
@@ -197,6 +199,11 @@ struct DaemonRig {
                                   {},
                                   {{"name", "rtc_cmos"}, {"hctosys", "1"}},
                                   {}});
+        restart();
+    }
+
+    // A new daemon with guest.settings as they are now.
+    void restart() {
         ResyncDevices devices{guest.adjuster,
                               guest.timebase,
                               guest.files,
@@ -361,4 +368,46 @@ TEST_CASE("a textfile that cannot be written is logged once and the daemon carri
         REQUIRE(rig.guest.adjuster.steps.size() == static_cast<size_t>(i));
     }
     REQUIRE(log.count("cannot write metrics") == 1);
+}
+
+TEST_CASE("beside a synchronised daemon a jump is left to it for its grace, then stepped",
+          "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.guest.root.write("proc/412/comm", "chronyd\n");
+    rig.guest.adjuster.state.synchronized = true;
+    rig.guest.timebase.realtime_error = -30 * kNsPerSec + 300 * kNsPerMs;
+    // Longer than the fake RTC's reads take, so that only the test's own waits end it.
+    rig.guest.settings.daemon_grace = 10 * kNsPerSec;
+    rig.restart();
+
+    SECTION("the daemon corrects the jump within its grace: we never step") {
+        rig.daemon->check();
+        rig.guest.timebase.monoraw += kNsPerSec;
+        rig.daemon->check();
+        rig.daemon->measure_and_correct(); // the periodic measurement waits too
+        REQUIRE(rig.daemon->last_decision()->action == Action::stand_down);
+        REQUIRE_THAT(rig.daemon->last_decision()->reason, Catch::Contains("grace"));
+        rig.guest.timebase.realtime_error = 400 * kNsPerMs; // chronyd stepped onto its PHC
+        rig.daemon->clock_was_set();
+        rig.guest.timebase.monoraw += 20 * kNsPerSec;
+        rig.daemon->check();
+        REQUIRE(rig.guest.adjuster.steps.empty());
+        REQUIRE(rig.guest.adjuster.slews.empty());
+    }
+    SECTION("the daemon leaves the jump: we step once the grace is over") {
+        rig.daemon->check();
+        rig.guest.timebase.monoraw += kNsPerSec;
+        rig.daemon->check();
+        REQUIRE(rig.guest.adjuster.steps.empty());
+        rig.guest.timebase.monoraw += 10 * kNsPerSec;
+        rig.daemon->check();
+        REQUIRE(rig.guest.adjuster.steps.size() == 1);
+        REQUIRE(abs_ns(rig.guest.adjuster.steps[0] - (30 * kNsPerSec - 300 * kNsPerMs)) < kNsPerMs);
+    }
+    SECTION("a grace of zero steps at once") {
+        rig.guest.settings.daemon_grace = 0;
+        rig.restart();
+        rig.daemon->check();
+        REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    }
 }

@@ -140,9 +140,27 @@ TEST_CASE("beside a synchronised time daemon: stand down, step only on jumps",
     const Decision pause = decide_correction(estimate(-10 * kNsPerSec), chrony, settings);
     REQUIRE(pause.action == Action::step);
     REQUIRE(pause.correction_ns == 10 * kNsPerSec);
+    ClockSituation in_grace = chrony;
+    in_grace.within_daemon_grace = true;
+    const Decision waiting = decide_correction(estimate(-10 * kNsPerSec), in_grace, settings);
+    REQUIRE(waiting.action == Action::stand_down);
+    REQUIRE_THAT(waiting.reason, Catch::Contains("grace"));
     settings.no_step = true;
     REQUIRE(decide_correction(estimate(-10 * kNsPerSec), chrony, settings).action ==
             Action::stand_down);
+}
+
+TEST_CASE("a jump's grace counts from when it was first seen", "[rtc_resync][jump]") {
+    JumpGrace grace;
+    REQUIRE_FALSE(grace.counting());
+    REQUIRE(grace.within(100 * kNsPerSec, 2 * kNsPerSec));
+    REQUIRE(grace.counting());
+    REQUIRE(grace.within(101 * kNsPerSec, 2 * kNsPerSec));
+    REQUIRE_FALSE(grace.within(102 * kNsPerSec, 2 * kNsPerSec));
+    grace.clear(); // the jump was corrected; the next one gets a grace of its own
+    REQUIRE(grace.within(200 * kNsPerSec, 2 * kNsPerSec));
+    JumpGrace none;
+    REQUIRE_FALSE(none.within(100 * kNsPerSec, 0));
 }
 
 TEST_CASE("an RTC the kernel writes back is not slewed from", "[rtc_resync][policy]") {

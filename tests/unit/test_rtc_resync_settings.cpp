@@ -40,6 +40,7 @@ TEST_CASE("the configuration file sets every key, and rejects what it does not k
                        "time_scale = local   # dual boot\n"
                        "step_threshold = 0.5\n"
                        "jump_threshold = 5\n"
+                       "daemon_grace = 3.5\n"
                        "interval = 120\n"
                        "check_interval = 500ms\n"
                        "min_time = 2026-01-01\n"
@@ -53,6 +54,7 @@ TEST_CASE("the configuration file sets every key, and rejects what it does not k
     REQUIRE(settings.time_scale == RtcTimeScale::local);
     REQUIRE(settings.step_threshold == 500 * kNsPerMs);
     REQUIRE(settings.jump_threshold == 5 * kNsPerSec);
+    REQUIRE(settings.daemon_grace == 3'500 * kNsPerMs);
     REQUIRE(settings.interval == 120 * kNsPerSec);
     REQUIRE(settings.check_interval == 500 * kNsPerMs);
     REQUIRE(settings.min_time == utc_calendar_to_epoch({2026, 1, 1, 0, 0, 0}) * kNsPerSec);
