@@ -30,8 +30,13 @@ std::vector<ChronyDirective> overriding_directives(const std::vector<ChronyDirec
 
 struct ChronyDropInOptions {
     std::string device = "/dev/ptp_kvm";
-    int poll = 2;
+    // Four updates a second: chronyd believes a jump (a pause) only after several of them,
+    // and the bar for that is two seconds. See ptp_kvm_helper(8), CHRONY DROP-IN.
+    int poll = -2;
 };
+
+// Each update takes the median of four readings.
+inline constexpr int kChronyReadingsPerUpdateLog2 = 2;
 
 // The drop-in's text: a refclock on the PHC and a makestep that steps at any time.
 std::string chrony_drop_in(const ChronyDropInOptions& options);

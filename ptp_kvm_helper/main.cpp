@@ -59,7 +59,7 @@ int main(int argc, char** argv) try {
                            "Directory for the drop-in (default: confdir)");
     chrony_cmd->add_option("--config", chrony.config_file, "chronyd's main configuration file");
     chrony_cmd->add_option("--poll", chrony.poll, "refclock poll (log2 seconds)")
-        ->check(CLI::Range(-6, 6))
+        ->check(CLI::Range(-4, 6))
         ->capture_default_str();
     chrony_cmd->get_option("--write")->excludes(chrony_cmd->get_option("--remove"));
     chrony_cmd->get_option("--boot")->excludes(chrony_cmd->get_option("--write"));
