@@ -88,6 +88,8 @@ struct PhcReading {
 // when it is "not supported"; any other error (EIO from a failing device) is returned, so a
 // broken clock never looks like a slower one. EBUSY is retried a few times.
 Result<PhcReading> read_phc_offset(Phc& phc, int count, PhcMethod first = PhcMethod::precise);
+// The same on the PHC at path, opened for this reading only.
+Result<PhcReading> read_phc_offset(const std::string& path, int count);
 
 // The sample whose pairing was tightest (smallest delay): the least noisy single offset.
 const PhcSample& tightest_sample(const std::vector<PhcSample>& samples);

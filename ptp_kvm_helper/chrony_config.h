@@ -28,11 +28,13 @@ std::optional<std::string> drop_in_directory(const std::vector<ChronyDirective>&
 std::vector<ChronyDirective> overriding_directives(const std::vector<ChronyDirective>& config,
                                                    std::string_view name);
 
+// Four updates a second: chronyd believes a jump (a pause) only after several of them, and
+// the bar for that is two seconds. See ptp_kvm_helper(8), CHRONY DROP-IN.
+inline constexpr int kChronyDefaultPoll = -2;
+
 struct ChronyDropInOptions {
     std::string device = "/dev/ptp_kvm";
-    // Four updates a second: chronyd believes a jump (a pause) only after several of them,
-    // and the bar for that is two seconds. See ptp_kvm_helper(8), CHRONY DROP-IN.
-    int poll = -2;
+    int poll = kChronyDefaultPoll;
 };
 
 // Each update takes the median of four readings.

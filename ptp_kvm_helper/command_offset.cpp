@@ -17,12 +17,7 @@ int run_offset(const OffsetOptions& options) {
         spdlog::error("{}", path.error().message());
         return kExitFindings;
     }
-    auto phc = DevicePhc::open(*path);
-    if (!phc) {
-        spdlog::error("{}", phc.error().message());
-        return kExitRuntime;
-    }
-    auto reading = read_phc_offset(**phc, options.count);
+    auto reading = read_phc_offset(*path, options.count);
     if (!reading) {
         spdlog::error("{}", reading.error().message());
         return kExitRuntime;

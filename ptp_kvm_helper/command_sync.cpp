@@ -27,12 +27,7 @@ int sync_once(const SyncOptions& options, ClockAdjuster& adjuster) {
         spdlog::error("{}", path.error().message());
         return kExitFindings;
     }
-    auto phc = DevicePhc::open(*path);
-    if (!phc) {
-        spdlog::error("{}", phc.error().message());
-        return kExitRuntime;
-    }
-    auto reading = read_phc_offset(**phc, 5);
+    auto reading = read_phc_offset(*path, 5);
     if (!reading) {
         spdlog::error("{}", reading.error().message());
         return kExitRuntime;

@@ -4,6 +4,7 @@
 
 #include "common/cli.h"
 #include "common/time_ns.h"
+#include "ptp_kvm_helper/chrony_config.h"
 
 #include <string>
 
@@ -41,7 +42,7 @@ struct ChronyOptions {
     bool boot = false;       // write or remove as this boot's clocks say; never restart chronyd
     std::string conf_dir;    // empty: chrony.conf's confdir
     std::string config_file; // empty: /etc/chrony/chrony.conf, else /etc/chrony.conf
-    int poll = 2;
+    int poll = kChronyDefaultPoll;
 };
 int run_chrony(const ChronyOptions& options);
 
