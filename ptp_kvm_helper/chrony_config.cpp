@@ -73,7 +73,7 @@ std::string chrony_drop_in(const ChronyDropInOptions& options) {
     // Why each option: see ptp_kvm_helper(8), CHRONY DROP-IN.
     return fmt::format("# Written by ptp_kvm_helper(8): the host's clock through ptp_kvm.\n"
                        "# Remove with: ptp_kvm_helper chrony --remove\n"
-                       "refclock PHC {} poll {} dpoll {} prefer\n"
+                       "refclock PHC {} poll {} dpoll {} maxdispersion 0.001 prefer\n"
                        "makestep 0.1 -1\n",
                        options.device, options.poll, options.poll - kChronyReadingsPerUpdateLog2);
 }

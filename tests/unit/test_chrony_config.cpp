@@ -47,7 +47,8 @@ TEST_CASE("the drop-in directory and what overrides the drop-in", "[chrony]") {
 TEST_CASE("the drop-in follows the PHC and steps at any time", "[chrony]") {
     const std::string text = chrony_drop_in({"/dev/ptp_hyperv", 3});
     // Four readings per update, whatever the poll.
-    REQUIRE(text.find("refclock PHC /dev/ptp_hyperv poll 3 dpoll 1 prefer") != std::string::npos);
+    REQUIRE(text.find("refclock PHC /dev/ptp_hyperv poll 3 dpoll 1 maxdispersion 0.001 prefer") !=
+            std::string::npos);
     REQUIRE(chrony_drop_in({}).find("refclock PHC /dev/ptp_kvm poll -2 dpoll -4 ") !=
             std::string::npos);
     const auto directives = parse_chrony_config(text);
