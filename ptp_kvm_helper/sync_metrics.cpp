@@ -85,4 +85,13 @@ TextfileMetrics format_sync_metrics(const SyncMetrics& m) {
     return metrics;
 }
 
+bool SyncMetricsPacer::due(const SyncMetrics& metrics, Nanoseconds now_monotonic_ns) {
+    const bool changed = metrics.state != state_ || metrics.steps != steps_;
+    if (written_at_ && !changed && now_monotonic_ns - *written_at_ < kEvery) return false;
+    written_at_ = now_monotonic_ns;
+    state_ = metrics.state;
+    steps_ = metrics.steps;
+    return true;
+}
+
 } // namespace guestclock

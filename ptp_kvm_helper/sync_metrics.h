@@ -44,6 +44,20 @@ void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool lock
 // An update without a reading: holdover while a device is open, else waiting for one.
 void record_no_reading(SyncMetrics& metrics, bool device_open);
 
+// Whether the textfile is due: at once when the state or the step count changed, else at most
+// every `every`. The servo updates every second; a scrape comes every 15 s or more, and each
+// write is an fsync'd file on the guest's disk.
+class SyncMetricsPacer {
+  public:
+    static constexpr Nanoseconds kEvery = 10 * kNsPerSec;
+    bool due(const SyncMetrics& metrics, Nanoseconds now_monotonic_ns);
+
+  private:
+    std::optional<Nanoseconds> written_at_;
+    SyncState state_ = SyncState::waiting_for_phc;
+    std::uint64_t steps_ = 0;
+};
+
 // The textfile: guestclock_ptp_kvm_sync_* (see ptp_kvm_helper(8) and docs/monitoring.md).
 // Gauges with nothing to show yet (no reading, no step) are left out, never shown as 0.
 TextfileMetrics format_sync_metrics(const SyncMetrics& metrics);

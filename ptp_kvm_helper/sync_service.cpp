@@ -190,7 +190,7 @@ void SyncService::report(const FollowerUpdate& update, Nanoseconds now) {
 }
 
 void SyncService::export_metrics() {
-    if (!metrics_file_) return;
+    if (!metrics_file_ || !metrics_pacer_.due(metrics_, now_ns(CLOCK_MONOTONIC))) return;
     // A failure is logged by the writer, once; following the PHC goes on regardless.
     metrics_file_->write(format_sync_metrics(metrics_));
 }

@@ -87,6 +87,7 @@ class SyncService {
     Nanoseconds last_step_ns_ = 0;
     SyncMetrics metrics_;
     std::optional<MetricsFile> metrics_file_;
+    SyncMetricsPacer metrics_pacer_;
 };
 
 } // namespace guestclock

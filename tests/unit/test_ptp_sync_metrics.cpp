@@ -74,3 +74,20 @@ TEST_CASE("ptp sync: holdover on PHC errors keeps the last reading; waiting with
     record_no_reading(state, false);
     REQUIRE(state.state == SyncState::waiting_for_phc);
 }
+
+TEST_CASE("ptp sync: the textfile is written on changes at once, else every 10 s",
+          "[ptp][metrics]") {
+    SyncMetricsPacer pacer;
+    SyncMetrics metrics;
+    const Nanoseconds t0 = 100 * kNsPerSec;
+    REQUIRE(pacer.due(metrics, t0)); // the first write
+    REQUIRE_FALSE(pacer.due(metrics, t0 + kNsPerSec));
+    metrics.state = SyncState::acquiring;
+    REQUIRE(pacer.due(metrics, t0 + 2 * kNsPerSec));
+    metrics.steps = 1;
+    REQUIRE(pacer.due(metrics, t0 + 3 * kNsPerSec));
+    metrics.offset_ns = 12; // a new reading alone waits for the period
+    REQUIRE_FALSE(pacer.due(metrics, t0 + 12 * kNsPerSec));
+    REQUIRE(pacer.due(metrics, t0 + 13 * kNsPerSec));
+    REQUIRE_FALSE(pacer.due(metrics, t0 + 14 * kNsPerSec));
+}

@@ -3,7 +3,7 @@
 # `ptp_kvm_helper sync` (issue 5): stand-in 20 ms ahead and 50 ppm fast. One step, then it
 # converges; RMS of the independently measured offset over 60 s; fail=1 holds the frequency
 # and recovers; module removed and re-added: it follows the new device; --once steps. Its
-# --prometheus textfile parses, follows each update and shows locked, holdover and waiting.
+# --prometheus textfile parses, follows the updates and shows locked, holdover and waiting.
 
 ptp_kvm_helper load --force || not_ok "load --force"
 standin_set freq_ppb 50000
@@ -37,7 +37,7 @@ check_range "--prometheus: last step (s)" \
 # The gauge is each reading before its correction: the step's -20 ms until the next update.
 offset_gauge() { prom_value $prom guestclock_ptp_kvm_sync_offset_seconds; }
 small() { awk -v o="$(offset_gauge)" 'BEGIN { exit !(o > -0.00001 && o < 0.00001) }'; }
-wait_until 3 small
+wait_until 12 small
 check_range "--prometheus: offset gauge once converged (s)" "$(offset_gauge)" -0.00001 0.00001
 frequency=$(prom_value $prom guestclock_ptp_kvm_sync_frequency_ppm)
 diag "--prometheus: frequency ${frequency} ppm for the stand-in's 50 ppm"
@@ -46,8 +46,8 @@ read_since() {
     awk -v a="$(prom_value $prom guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds)" \
         -v b="$1" 'BEGIN { exit !(a > b) }'
 }
-check "--prometheus: rewritten after each update (a later reading within 3 s)" \
-    wait_until 3 read_since "$(prom_value $prom guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds)"
+check "--prometheus: rewritten with later readings (at least every 10 s)" \
+    wait_until 12 read_since "$(prom_value $prom guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds)"
 
 # RMS over 60 s, one independent measurement per second.
 : >offsets
