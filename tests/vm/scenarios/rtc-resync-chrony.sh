@@ -49,9 +49,8 @@ check "the daemon first left the jump to chronyd" grep -q "leaving it 2.0 s to c
 # With our drop-in chronyd corrects a pause itself, within the daemon's grace.
 kill "$(pidof chronyd)" && wait_until 10 sh -c '! pidof chronyd >/dev/null'
 mkdir -p conf.d
-ptp_kvm_helper chrony --write --conf-dir "$WORKDIR/conf.d" >/dev/null 2>&1 ||
-    not_ok "chrony --write"
 printf 'confdir %s/conf.d\nrtcsync\ndriftfile %s/chrony.drift\n' "$WORKDIR" "$WORKDIR" >dropin.conf
+ptp_kvm_helper chrony --write --config "$WORKDIR/dropin.conf" || not_ok "chrony --write"
 chronyd -d -u root -f "$WORKDIR/dropin.conf" >chronyd-dropin.log 2>&1 &
 wait_until 60 synced || not_ok "chronyd with our drop-in synchronised"
 sleep 10
