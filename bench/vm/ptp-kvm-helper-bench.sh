@@ -102,9 +102,9 @@ wait_locked() {
     sleep 20
 }
 
-# Servo: the same 20 ms / 50 ppm error for each; ours runs again last, to show how much the
-# host's load (other VMs on the same cores) moves the figures.
-for servo in ours phc2sys chrony ours-again; do
+# Servo: the same 20 ms / 50 ppm error for each; ours and phc2sys run twice, interleaved, so
+# that their run-to-run spread (the host's load on the same cores) shows beside their ratio.
+for servo in ours phc2sys chrony ours-again phc2sys-again; do
     fresh_standin offset_ns=20000000
     standin_set freq_ppb 50000
     start_servo ${servo%-again}
