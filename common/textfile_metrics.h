@@ -20,6 +20,11 @@ class TextfileMetrics {
     void describe(std::string_view name, std::string_view help, std::string_view type = "gauge");
     void add(std::string_view name, const MetricLabels& labels, double value);
     void add(std::string_view name, double value) { add(name, {}, value); }
+    // A family of one unlabelled sample: describe and add in one.
+    void gauge(std::string_view name, std::string_view help, double value) {
+        describe(name, help);
+        add(name, value);
+    }
 
     std::string text() const { return text_; }
     // Atomic, so the collector never scrapes half a file.

@@ -57,30 +57,25 @@ TextfileMetrics format_sync_metrics(const SyncMetrics& m) {
                     {{"state", std::string(sync_state_name(state))}}, state == m.state ? 1 : 0);
 
     if (m.offset_ns) {
-        metrics.describe("guestclock_ptp_kvm_sync_offset_seconds",
-                         "System clock minus PHC at the last reading, before its correction.");
-        metrics.add("guestclock_ptp_kvm_sync_offset_seconds", to_seconds(*m.offset_ns));
-        metrics.describe("guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds",
-                         "Unix time of the last reading.");
-        metrics.add("guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds",
-                    timestamp_seconds(m.measured_at_ns));
+        metrics.gauge("guestclock_ptp_kvm_sync_offset_seconds",
+                      "System clock minus PHC at the last reading, before its correction.",
+                      to_seconds(*m.offset_ns));
+        metrics.gauge("guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds",
+                      "Unix time of the last reading.", timestamp_seconds(m.measured_at_ns));
     }
 
-    metrics.describe("guestclock_ptp_kvm_sync_frequency_ppm",
-                     "Frequency correction the servo holds in the kernel.");
-    metrics.add("guestclock_ptp_kvm_sync_frequency_ppm", m.frequency_ppb / 1000.0);
+    metrics.gauge("guestclock_ptp_kvm_sync_frequency_ppm",
+                  "Frequency correction the servo holds in the kernel.", m.frequency_ppb / 1000.0);
 
     metrics.describe("guestclock_ptp_kvm_sync_steps_total", "Steps made since the servo started.",
                      "counter");
     metrics.add("guestclock_ptp_kvm_sync_steps_total", static_cast<double>(m.steps));
     if (m.last_step_ns) {
-        metrics.describe("guestclock_ptp_kvm_sync_last_step_seconds",
-                         "Added to the system clock by the last step (positive: forward).");
-        metrics.add("guestclock_ptp_kvm_sync_last_step_seconds", to_seconds(*m.last_step_ns));
-        metrics.describe("guestclock_ptp_kvm_sync_last_step_timestamp_seconds",
-                         "Unix time of the last step.");
-        metrics.add("guestclock_ptp_kvm_sync_last_step_timestamp_seconds",
-                    timestamp_seconds(m.stepped_at_ns));
+        metrics.gauge("guestclock_ptp_kvm_sync_last_step_seconds",
+                      "Added to the system clock by the last step (positive: forward).",
+                      to_seconds(*m.last_step_ns));
+        metrics.gauge("guestclock_ptp_kvm_sync_last_step_timestamp_seconds",
+                      "Unix time of the last step.", timestamp_seconds(m.stepped_at_ns));
     }
     return metrics;
 }

@@ -89,28 +89,23 @@ TextfileMetrics format_resync_metrics(const ResyncMetrics& m) {
                     m.state == ResyncState::refusing && refusal == m.refusal ? 1 : 0);
 
     if (m.offset_ns) {
-        metrics.describe("guestclock_rtc_resync_offset_seconds",
-                         "System clock minus RTC at the last accepted measurement, before its "
-                         "correction.");
-        metrics.add("guestclock_rtc_resync_offset_seconds", to_seconds(*m.offset_ns));
-        metrics.describe("guestclock_rtc_resync_uncertainty_seconds",
-                         "The offset lies within this either side.");
-        metrics.add("guestclock_rtc_resync_uncertainty_seconds", to_seconds(m.uncertainty_ns));
-        metrics.describe("guestclock_rtc_resync_last_measurement_timestamp_seconds",
-                         "Unix time of the last accepted measurement.");
-        metrics.add("guestclock_rtc_resync_last_measurement_timestamp_seconds",
-                    timestamp_seconds(m.measured_at_ns));
+        metrics.gauge("guestclock_rtc_resync_offset_seconds",
+                      "System clock minus RTC at the last accepted measurement, before its "
+                      "correction.",
+                      to_seconds(*m.offset_ns));
+        metrics.gauge("guestclock_rtc_resync_uncertainty_seconds",
+                      "The offset lies within this either side.", to_seconds(m.uncertainty_ns));
+        metrics.gauge("guestclock_rtc_resync_last_measurement_timestamp_seconds",
+                      "Unix time of the last accepted measurement.",
+                      timestamp_seconds(m.measured_at_ns));
     }
 
     if (m.last_correction_ns) {
-        metrics.describe("guestclock_rtc_resync_last_correction_seconds",
-                         "Added to the system clock by the last step or slew (positive: forward).");
-        metrics.add("guestclock_rtc_resync_last_correction_seconds",
-                    to_seconds(*m.last_correction_ns));
-        metrics.describe("guestclock_rtc_resync_last_correction_timestamp_seconds",
-                         "Unix time of the last step or slew.");
-        metrics.add("guestclock_rtc_resync_last_correction_timestamp_seconds",
-                    timestamp_seconds(m.corrected_at_ns));
+        metrics.gauge("guestclock_rtc_resync_last_correction_seconds",
+                      "Added to the system clock by the last step or slew (positive: forward).",
+                      to_seconds(*m.last_correction_ns));
+        metrics.gauge("guestclock_rtc_resync_last_correction_timestamp_seconds",
+                      "Unix time of the last step or slew.", timestamp_seconds(m.corrected_at_ns));
     }
 
     metrics.describe("guestclock_rtc_resync_corrections_total",
@@ -120,9 +115,8 @@ TextfileMetrics format_resync_metrics(const ResyncMetrics& m) {
     metrics.add("guestclock_rtc_resync_corrections_total", {{"action", "slew"}},
                 static_cast<double>(m.slews));
 
-    metrics.describe("guestclock_rtc_resync_frequency_ppm",
-                     "Frequency correction the servo holds in the kernel.");
-    metrics.add("guestclock_rtc_resync_frequency_ppm", m.frequency_ppb / 1000.0);
+    metrics.gauge("guestclock_rtc_resync_frequency_ppm",
+                  "Frequency correction the servo holds in the kernel.", m.frequency_ppb / 1000.0);
     return metrics;
 }
 
