@@ -184,12 +184,17 @@ void ResyncDaemon::clock_was_set() {
     correct_jump(*coarse);
 }
 
-bool ResyncDaemon::leave_jump_to_daemon() {
+Result<ClockSituation> ResyncDaemon::situation_now() {
     auto kernel = devices_.adjuster.read_state();
-    if (!kernel) return false;
+    if (!kernel) return std::unexpected(kernel.error());
     const RtcIdentity identity = selected_ ? selected_->identity : RtcIdentity{};
-    const ClockSituation situation =
-        assess_situation(*kernel, find_time_daemons(devices_.files), identity);
+    return assess_situation(*kernel, find_time_daemons(devices_.files), identity);
+}
+
+bool ResyncDaemon::leave_jump_to_daemon() {
+    auto found = situation_now();
+    if (!found) return false;
+    const ClockSituation& situation = *found;
     if (!situation.daemon_synchronised || settings_.no_step) {
         jump_grace_.clear();
         return false;
@@ -214,7 +219,6 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
                                        std::optional<Nanoseconds> coarse_offset) {
     auto rtc = open_rtc();
     if (!rtc) return;
-    const RtcIdentity identity = selected_ ? selected_->identity : RtcIdentity{};
     options.scale = scale_;
     auto limits = resolve_limits(settings_, devices_.files);
     limits.min_samples = std::min(limits.min_samples, options.count);
@@ -231,13 +235,12 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
                                 fmt::format("the RTC edge ({} ns) disagrees with the whole-second "
                                             "read just before it ({} ns): refusing",
                                             measurement->estimate.offset_ns, *coarse_offset)};
-    auto kernel = devices_.adjuster.read_state();
-    if (!kernel) {
-        spdlog::error("{}", kernel.error().message());
+    auto found = situation_now();
+    if (!found) {
+        spdlog::error("{}", found.error().message());
         return;
     }
-    ClockSituation situation =
-        assess_situation(*kernel, find_time_daemons(devices_.files), identity);
+    ClockSituation& situation = *found;
     if (situation.daemon_synchronised && measurement->verdict.accepted()) {
         if (std::abs(measurement->estimate.offset_ns) < settings_.jump_threshold)
             jump_grace_.clear();

@@ -76,6 +76,8 @@ class ResyncDaemon {
     std::unique_ptr<Rtc> open_rtc();
     std::optional<Nanoseconds> read_whole_second_offset();
     void correct_jump(Nanoseconds coarse_offset);
+    // The kernel's sync state and the time daemons beside us, read now.
+    Result<ClockSituation> situation_now();
     // True while a synchronised time daemon is within its grace to correct a jump itself.
     bool leave_jump_to_daemon();
     void measure_and_correct(EdgeReadOptions options, std::optional<Nanoseconds> coarse_offset);
