@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 1500
 # Benchmark for bench/bench_ptp_kvm_helper (not a test: no pass/fail, figures as diag lines
 # "BENCH name key=value ..."). One boot, the same injected errors for every servo:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 1500
 # Benchmark for bench/bench_rtc_resync (not a test: no pass/fail, figures as diag lines
 # "BENCH kind name=... key=value ..."). One boot, every tool against the same errors:

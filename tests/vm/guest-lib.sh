@@ -20,6 +20,18 @@
 #   host_offset_ns                                host's CLOCK_REALTIME minus the guest's, taken
 #                                                 at the middle of the request (a few ms)
 #   qmp JSON                                      send one QMP command, print the reply
+#   snapshot_save TAG                             the host saves the whole VM (RAM and devices)
+#                                                 as TAG; sets SNAPSHOT=saved. Fork-like: after a
+#                                                 later snapshot_revert TAG this call returns a
+#                                                 second time, with SNAPSHOT=restored,
+#                                                 SNAPSHOT_CONT_NS (host CLOCK_REALTIME at cont)
+#                                                 and SNAPSHOT_LOST_NS (host time from the save
+#                                                 to cont: what the guest's clocks lost)
+#   snapshot_revert TAG SECS                      the host stops the VM, waits SECS (fractions
+#                                                 allowed), loads TAG and continues: returns only
+#                                                 on failure (the guest is back in snapshot_save)
+#   $NTP_SERVER                                   (# vm-net: ntp) the address of the host's NTP
+#                                                 server, reachable over the guest's virtio-net
 #   kv KEY TEXT                                   value of KEY=value in TEXT ("" when absent)
 #   rtc_offset_ns [DEV]                           system clock minus RTC, edge-synchronised
 #   load_standin [PARAM=VALUE...]                 modprobe ptp_kvm, wait for /dev/ptp_kvm
@@ -113,6 +125,26 @@ pause_vm() {
     fi
     echo "paused by the host for ${PAUSED_NS} ns"
 }
+
+snapshot_save() {
+    _r=$(host_call "@@SNAPSHOT save $1") || return 1
+    case $_r in
+        saved) SNAPSHOT=saved ;;
+        "restored "*)
+            SNAPSHOT=restored
+            SNAPSHOT_CONT_NS=$(echo "$_r" | cut -d' ' -f2)
+            SNAPSHOT_LOST_NS=$(echo "$_r" | cut -d' ' -f3)
+            ;;
+        *) echo "snapshot_save: $_r" >&2 && return 1 ;;
+    esac
+    echo "snapshot $1: $SNAPSHOT"
+}
+snapshot_revert() {
+    _r=$(host_call "@@SNAPSHOT revert $1 $2")
+    echo "snapshot_revert: ${_r:-no answer}" >&2
+    return 1
+}
+NTP_SERVER=$(sed -n 's/.*gc\.ntp=[^ ,]*,\([^ ]*\).*/\1/p' /proc/cmdline)
 
 host_time_ns() { host_call "@@HOSTTIME"; }
 host_offset_ns() {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 120
 # clocksource_audit on a real kernel with real reference clocks: under TCG there is no
 # kvm-clock (the no-kvmclock scenario), the ptp_kvm stand-in is the reference it must pick

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 300
 # `ptp_kvm_helper chrony --write` with a real chronyd (issue 5): PHC0 selected within 60 s and
 # the offset after 2 minutes, measured independently: the issue's 10 us holds under TCG too.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 90
 # load's distinct failures (issue 5): a host that refuses clock pairing, a blacklist, a kernel
 # without the module. Each is a clear message and exit status 3, and loads nothing.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 120
 # ptp_kvm_helper load/list/select/offset against the stand-in and the e1000e decoy (issue 5):
 # load goes through libkmod (modprobe's path), is idempotent, select never takes the NIC's PHC.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 300
 # `ptp_kvm_helper sync` (issue 5): stand-in 20 ms ahead and 50 ppm fast. One step, then it
 # converges; RMS of the independently measured offset over 60 s; fail=1 holds the frequency

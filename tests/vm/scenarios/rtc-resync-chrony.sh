@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-timeout: 300
 # Coexistence: chronyd (Debian's rtcsync, so the kernel marks the clock synchronised) locked to
 # the ptp_kvm stand-in. The daemon must stand down (no slewing by us). With Debian's makestep
