@@ -125,6 +125,20 @@ std::string vmclock_leap_indicator_name(std::uint8_t leap_indicator) {
     }
 }
 
+std::vector<std::string> vmclock_flag_names(std::uint64_t flags) {
+    static constexpr std::array<std::string_view, 10> kNames = {
+        "tai-offset-valid",      "disruption-soon",       "disruption-imminent",
+        "period-esterror-valid", "period-maxerror-valid", "time-esterror-valid",
+        "time-maxerror-valid",   "time-monotonic",        "vm-generation-counter-present",
+        "notification-present"};
+    std::vector<std::string> names;
+    for (unsigned bit = 0; bit < 64; ++bit) {
+        if ((flags & (std::uint64_t{1} << bit)) == 0) continue;
+        names.push_back(bit < kNames.size() ? std::string(kNames[bit]) : fmt::format("bit{}", bit));
+    }
+    return names;
+}
+
 Result<VmclockPage> parse_vmclock(std::span<const std::uint8_t> bytes) {
     if (bytes.size() < kSeqCountAt)
         return fail(EINVAL, fmt::format("vmclock page of {} bytes holds not even its header",
@@ -262,6 +276,7 @@ Result<std::vector<std::string>> find_vmclock_devices(DeviceFinder& finder) {
     }
     std::ranges::sort(numbered);
     std::vector<std::string> devnodes;
+    devnodes.reserve(numbered.size());
     for (auto& [index, devnode] : numbered)
         devnodes.push_back(std::move(devnode));
     return devnodes;

@@ -82,6 +82,9 @@ std::string vmclock_status_name(std::uint8_t clock_status);
 std::string vmclock_counter_name(std::uint8_t counter_id);
 std::string vmclock_time_type_name(std::uint8_t time_type);
 std::string vmclock_leap_indicator_name(std::uint8_t leap_indicator);
+// The names of the set bits of VmclockPage::flags, in bit order ("tai-offset-valid",
+// "disruption-soon", ...); an undefined bit gives "bitN".
+std::vector<std::string> vmclock_flag_names(std::uint64_t flags);
 
 // Decodes a page as read from the device. EINVAL for a wrong magic, an unknown version, a size
 // field smaller than the structure or larger than a page-aligned mapping could hold, or bytes

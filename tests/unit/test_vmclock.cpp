@@ -200,6 +200,10 @@ TEST_CASE("vmclock: names of the coded fields", "[vmclock]") {
     CHECK(vmclock_leap_indicator_name(1) == "pre-positive");
     CHECK(vmclock_leap_indicator_name(5) == "post-negative");
     CHECK(vmclock_leap_indicator_name(6) == "unknown(6)");
+    CHECK(vmclock_flag_names(0).empty());
+    CHECK(vmclock_flag_names(vmclock_flag::tai_offset_valid | vmclock_flag::notification_present |
+                             (std::uint64_t{1} << 40)) ==
+          std::vector<std::string>{"tai-offset-valid", "notification-present", "bit40"});
 }
 
 TEST_CASE("vmclock read loop: two reads with one even seq_count make a page", "[vmclock]") {
