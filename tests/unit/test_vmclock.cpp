@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <deque>
 #include <fstream>
+#include <random>
 #include <vector>
 
 using namespace guestclock;
@@ -185,6 +186,33 @@ TEST_CASE("vmclock: a page that is not one, or not whole, is EINVAL", "[vmclock]
 
 TEST_CASE("vmclock: an odd seq_count is a page mid-update, EAGAIN", "[vmclock]") {
     CHECK(errno_of(parse_vmclock(with_seq(3))) == EAGAIN);
+}
+
+TEST_CASE("vmclock: mangled pages decode or fail cleanly, never half-way", "[vmclock]") {
+    std::mt19937 random(20261201); // fixed: a failure reproduces
+    const Bytes good = full_page();
+    for (int i = 0; i < 20000; ++i) {
+        Bytes bytes = good;
+        const int flips = std::uniform_int_distribution(1, 4)(random);
+        for (int f = 0; f < flips; ++f) {
+            const auto at = std::uniform_int_distribution<std::size_t>(0, bytes.size() - 1)(random);
+            bytes[at] = static_cast<std::uint8_t>(random());
+        }
+        bytes.resize(std::uniform_int_distribution<std::size_t>(0, 160)(random));
+        const auto page = parse_vmclock(bytes);
+        if (!page) {
+            const int e = page.error().errno_value;
+            REQUIRE((e == EINVAL || e == EAGAIN));
+            continue;
+        }
+        // Whatever decodes holds what the checks promise.
+        REQUIRE(page->version == 1);
+        REQUIRE(page->size >= kVmclockBaseSize);
+        REQUIRE(page->size <= kVmclockMaxRegionSize);
+        REQUIRE(page->seq_count % 2 == 0);
+        REQUIRE(page->vm_generation_counter.has_value() ==
+                page->has(vmclock_flag::vm_generation_counter_present));
+    }
 }
 
 TEST_CASE("vmclock: names of the coded fields", "[vmclock]") {
