@@ -8,6 +8,7 @@ SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 UDEVDIR  ?= $(PREFIX)/lib/udev
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 CXX      ?= g++
 PKGS     := libudev libsystemd libkmod spdlog
@@ -126,17 +127,20 @@ format:
 	clang-format -i $(SOURCES)
 
 install: $(BINS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR) \
+	           $(DESTDIR)$(SYSUSERSDIR)
 	$(if $(BINS),install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/)
 	$(if $(wildcard man/*.8),install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
 	$(if $(wildcard udev/*.rules),install -m 0644 $(wildcard udev/*.rules) $(DESTDIR)$(UDEVDIR)/rules.d/)
 	$(if $(wildcard systemd/*.service),install -m 0644 $(wildcard systemd/*.service) $(DESTDIR)$(UNITDIR)/)
+	install -m 0644 systemd/guestclock.sysusers $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(TOOLS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/rules.d/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/*.service)))
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
 
 # The Debian package, built from a copy of HEAD under $(BUILD)/deb (see debian/build-deb).
 deb:

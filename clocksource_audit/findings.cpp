@@ -190,6 +190,69 @@ void check_references(const AuditFacts& facts, std::vector<Finding>& out) {
     }
 }
 
+void check_vmclock_driver(const VmclockInventory& vmclock, std::vector<Finding>& out) {
+    if (vmclock.acpi_devices.empty() || !vmclock.nodes.empty()) return;
+    const std::string offered = fmt::format("the hypervisor offers a vmclock page (ACPI {})",
+                                            fmt::join(vmclock.acpi_devices, ", "));
+    if (vmclock.module_loaded) {
+        out.push_back({"vmclock-no-device", Severity::warning,
+                       offered + " and ptp_vmclock is loaded, but there is no /dev/vmclock*",
+                       "Look for the driver's reason in the kernel log (journalctl -k | grep "
+                       "vmclock): it offers the device only for a page of at least a page size."});
+    } else if (vmclock.module_in_kernel) {
+        out.push_back({"vmclock-not-loaded", Severity::warning,
+                       offered + ", but ptp_vmclock is not loaded: nothing sees snapshot "
+                                 "reverts or migrations",
+                       "modprobe ptp_vmclock (and check why udev did not load it by modalias)."});
+    } else {
+        out.push_back({"vmclock-driver-missing", Severity::warning,
+                       offered + ", but kernel " +
+                           (vmclock.kernel_release.empty() ? "?" : vmclock.kernel_release) +
+                           " has no ptp_vmclock driver (none loaded, none in its module lists; the "
+                           "driver came with Linux 6.13)",
+                       "Boot a kernel built with CONFIG_PTP_1588_CLOCK_VMCLOCK (Debian: the "
+                       "backports kernel) so that reverts and migrations are seen."});
+    }
+}
+
+void check_vmclock_nodes(const VmclockInventory& vmclock, std::vector<Finding>& out) {
+    for (const auto& node : vmclock.nodes) {
+        if (vmclock_root_only(node))
+            out.push_back(
+                {"vmclock-root-only", Severity::info,
+                 fmt::format("{} is readable by root only (mode {:04o}): readers such as "
+                             "ClockBound's daemon then need root",
+                             node.devnode, node.mode.value_or(0)),
+                 "Install guestclock's 60-guestclock-vmclock.rules (group vmclock, mode 0640) "
+                 "and add the reader's user to the vmclock group."});
+        if (!node.page) continue;
+        const auto& page = *node.page;
+        const auto status = static_cast<VmclockStatus>(page.clock_status);
+        if (status == VmclockStatus::unreliable)
+            out.push_back({"vmclock-host-unreliable", Severity::warning,
+                           fmt::format("the host reports its clock unreliable in {}", node.devnode),
+                           "Do not trust the host's time (PHC, RTC) until it recovers; rely on "
+                           "NTP servers meanwhile, and tell the host's operator."});
+        else if (status == VmclockStatus::free_running)
+            out.push_back({"vmclock-host-free-running", Severity::info,
+                           fmt::format("the host reports its clock free-running (not "
+                                       "synchronised) in {}",
+                                       node.devnode),
+                           "Expect the host's time to drift; a guest that needs UTC closely "
+                           "should also have NTP servers."});
+        if (page.has(vmclock_flag::disruption_imminent))
+            out.push_back({"vmclock-disruption-imminent", Severity::warning,
+                           "the host announces maintenance within about an hour (" + node.devnode +
+                               "): expect a migration or pause",
+                           "Take latency-sensitive services out of rotation now."});
+        else if (page.has(vmclock_flag::disruption_soon))
+            out.push_back({"vmclock-disruption-soon", Severity::info,
+                           "the host announces maintenance within about a day (" + node.devnode +
+                               "): expect a migration or pause",
+                           "Plan to take latency-sensitive services out of rotation."});
+    }
+}
+
 } // namespace
 
 std::string_view severity_name(Severity severity) {
@@ -226,6 +289,8 @@ std::vector<Finding> assess(const AuditFacts& facts) {
     check_tsc(facts, findings);
     check_measurements(facts, findings);
     check_references(facts, findings);
+    check_vmclock_driver(facts.inventory.vmclock, findings);
+    check_vmclock_nodes(facts.inventory.vmclock, findings);
     std::ranges::stable_sort(findings, std::greater<>{}, &Finding::severity);
     return findings;
 }

@@ -64,6 +64,8 @@ Inventory take_inventory(const InventorySources& sources) {
 
     inventory.phcs = clock_devices(sources.devices, "ptp", "clock_name", problems);
     inventory.rtcs = clock_devices(sources.devices, "rtc", "name", problems);
+    inventory.vmclock =
+        take_vmclock_inventory(sources.files, sources.devices, sources.open_vmclock, problems);
 
     if (auto state = sources.clock.read_state())
         inventory.kernel_clock = *state;

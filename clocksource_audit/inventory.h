@@ -4,6 +4,7 @@
 #include "clocksource_audit/clocksources.h"
 #include "clocksource_audit/kernel_messages.h"
 #include "clocksource_audit/kernel_parameters.h"
+#include "clocksource_audit/vmclock_inventory.h"
 #include "common/clock_adjuster.h"
 #include "common/device_finder.h"
 #include "common/hypervisor.h"
@@ -36,6 +37,7 @@ struct Inventory {
     std::optional<ClocksourceMessages> kernel_messages; // absent when the log is unreadable
     std::vector<ClockDevice> phcs;
     std::vector<ClockDevice> rtcs;
+    VmclockInventory vmclock;
     std::optional<KernelClockState> kernel_clock;
     std::vector<TimeDaemon> time_daemons;
     bool serves_ntp = false;
@@ -47,6 +49,7 @@ struct InventorySources {
     DeviceFinder& devices;
     ClockAdjuster& clock;
     bool read_kernel_log = true;
+    VmclockOpener open_vmclock; // empty: vmclock pages are not read
 };
 
 Inventory take_inventory(const InventorySources& sources);

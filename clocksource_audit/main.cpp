@@ -61,7 +61,13 @@ int run(const Options& options) {
 
     // 1. Inventory: what the kernel, the CPU and the devices say.
     AuditReport report;
-    report.inventory = take_inventory({files, devices, clock});
+    report.inventory = take_inventory(
+        {.files = files,
+         .devices = devices,
+         .clock = clock,
+         .open_vmclock = [](const std::string& path) -> Result<std::unique_ptr<Vmclock>> {
+             return DeviceVmclock::open(path);
+         }});
     report.tsc_khz = nominal_tsc_khz(report.inventory);
     report.scenario = detect_scenario(report.inventory);
 

@@ -1,5 +1,6 @@
 #include "clocksource_audit/cpu_flags.h"
 #include "clocksource_audit/report.h"
+#include "clocksource_audit/report_vmclock.h"
 #include "common/cli.h"
 
 #include <cmath>
@@ -94,6 +95,7 @@ nlohmann::json format_json_report(const AuditReport& report) {
         j["clocksources"].push_back(measurement_json(m));
     j["phcs"] = clock_devices(inv.phcs);
     j["rtcs"] = clock_devices(inv.rtcs);
+    j["vmclock"] = format_vmclock_json(inv.vmclock);
     if (inv.kernel_clock) {
         const auto& k = *inv.kernel_clock;
         j["kernel_clock"] = {{"synchronized", k.synchronized},   {"pll", k.pll},

@@ -1,4 +1,5 @@
 #include "clocksource_audit/report.h"
+#include "clocksource_audit/report_vmclock.h"
 
 namespace guestclock {
 
@@ -68,6 +69,7 @@ TextfileMetrics format_metrics(const AuditReport& report) {
     metrics.describe("guestclock_audit_serves_ntp",
                      "1 when this guest answers NTP on UDP port 123.");
     metrics.add("guestclock_audit_serves_ntp", inv.serves_ntp ? 1 : 0);
+    add_vmclock_metrics(inv.vmclock, metrics);
     return metrics;
 }
 

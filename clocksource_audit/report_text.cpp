@@ -1,5 +1,6 @@
 #include "clocksource_audit/cpu_flags.h"
 #include "clocksource_audit/report.h"
+#include "clocksource_audit/report_vmclock.h"
 
 #include <fmt/format.h>
 
@@ -88,6 +89,7 @@ std::string format_text_report(const AuditReport& report) {
                            fmt::join(inv.kernel_messages->switches, " -> "));
     out += fmt::format("PTP clocks          {}\n", devices_line(inv.phcs));
     out += fmt::format("RTCs                {}\n", devices_line(inv.rtcs));
+    out += format_vmclock_text(inv.vmclock);
     if (inv.kernel_clock) {
         const auto& k = *inv.kernel_clock;
         out += fmt::format(

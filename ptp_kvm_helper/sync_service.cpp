@@ -111,6 +111,7 @@ void SyncService::close_device() {
     phc_.reset();
     devnode_.clear();
     vmclock_path_.reset();
+    vmclock_device_.reset();
     vmclock_.reset();
     waiting_logged_ = false;
 }
@@ -125,12 +126,22 @@ void SyncService::watch_vmclock() {
 
 void SyncService::check_vmclock() {
     if (!vmclock_path_) return;
-    auto state = read_vmclock(*vmclock_path_);
+    if (!vmclock_device_) {
+        auto opened = DeviceVmclock::open(*vmclock_path_);
+        if (!opened) {
+            spdlog::debug("{}", opened.error().message());
+            return;
+        }
+        vmclock_device_ = std::move(*opened);
+    }
+    auto state = vmclock_device_->read();
     if (!state) {
         spdlog::debug("{}", state.error().message());
+        if (state.error().errno_value == ENODEV) vmclock_device_.reset();
         return;
     }
-    if (vmclock_ && vmclock_disrupted(*vmclock_, *state)) {
+    if (vmclock_ && (vmclock_->disruption_marker != state->disruption_marker ||
+                     vmclock_->vm_generation_counter != state->vm_generation_counter)) {
         log_with_fields(spdlog::level::warn,
                         "vmclock reports a migration or snapshot restore; re-synchronising",
                         {{"DISRUPTION_MARKER", std::to_string(state->disruption_marker)}});

@@ -79,7 +79,8 @@ class SyncService {
     std::unique_ptr<DevicePhc> phc_;
     std::string devnode_;
     std::optional<std::string> vmclock_path_;
-    std::optional<VmclockState> vmclock_;
+    std::unique_ptr<DeviceVmclock> vmclock_device_;
+    std::optional<VmclockPage> vmclock_;
     std::function<void()> fire_soon_ = [] {};
     int failures_ = 0;
     bool ready_ = false;

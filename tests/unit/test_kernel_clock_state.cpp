@@ -52,7 +52,7 @@ TEST_CASE("inventory from a fixture tree, fake devices and a fake clock", "[audi
     clock.state.synchronized = true;
 
     const SystemFiles files(root.path());
-    const auto inv = take_inventory({files, devices, clock, false});
+    const auto inv = take_inventory({files, devices, clock, false, {}});
     REQUIRE(inv.clocksources.current == "kvm-clock");
     REQUIRE(inv.parameters.no_kvmclock_vsyscall);
     REQUIRE(inv.cpu_flags.contains("constant_tsc"));
@@ -74,10 +74,10 @@ TEST_CASE("an inventory with nothing readable lists its problems instead of fail
     FakeClockAdjuster clock;
     clock.fail_with_errno = EPERM;
     const SystemFiles files(root.path());
-    const auto inv = take_inventory({files, devices, clock, false});
+    const auto inv = take_inventory({files, devices, clock, false, {}});
     REQUIRE(inv.clocksources.current.empty());
     REQUIRE_FALSE(inv.kernel_clock);
-    // clocksources, cmdline, cpuinfo, ptp, rtc, adjtimex
-    REQUIRE(inv.problems.size() == 6);
+    // clocksources, cmdline, cpuinfo, ptp, rtc, misc (vmclock), adjtimex
+    REQUIRE(inv.problems.size() == 7);
     REQUIRE_FALSE(inv.serves_ntp);
 }
