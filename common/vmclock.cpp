@@ -199,11 +199,15 @@ Result<VmclockPage> read_stable_vmclock(const VmclockReadLoop& loop) {
             bytes ? parse_vmclock(*bytes) : fail(EAGAIN, "the driver gave up mid-update");
         if (!page && page.error().errno_value != EAGAIN) return page;
         if (page && previous_seq == page->seq_count) return page;
+        const bool first_stable_read = page && !previous_seq;
         previous_seq = page ? std::optional(page->seq_count) : std::nullopt;
+        // A stable first read is always confirmed by a second, however late the guest got to
+        // it (under emulation 100 ms can pass between two reads of a page that never moved).
+        if (first_stable_read) continue;
         if (loop.monotonic_now() >= deadline)
             return fail(EAGAIN, fmt::format("host stuck mid-update of the vmclock page for {} ms",
                                             kVmclockMaxWaitNs / kNsPerMs));
-        // A stable first read is confirmed at once; only a page in motion waits.
+        // Only a page in motion waits before the next read.
         if (!page) loop.pause();
     }
 }
