@@ -81,6 +81,13 @@ void PeriodicTimer::fire_soon() {
     if (!armed) spdlog::error("{}", armed.error().message());
 }
 
+void PeriodicTimer::stop() {
+    if (auto stopped = check(sd_event_source_set_enabled(source_, SD_EVENT_OFF),
+                             "sd_event_source_set_enabled");
+        !stopped)
+        spdlog::error("{}", stopped.error().message());
+}
+
 Result<std::unique_ptr<Daemon>> Daemon::create() {
     std::unique_ptr<Daemon> daemon(new Daemon());
     if (auto r = check(sd_event_new(&daemon->event_), "sd_event_new"); !r)
@@ -153,6 +160,28 @@ Status Daemon::watch_readable(int fd, std::function<void()> callback) {
     return check(sd_event_add_io(event_, nullptr, fd, EPOLLIN, on_readable,
                                  readable_callbacks_.back().get()),
                  "sd_event_add_io");
+}
+
+IoWatch::~IoWatch() {
+    sd_event_source_disable_unref(source_);
+}
+
+int IoWatch::dispatch(sd_event_source* /*source*/, int /*fd*/, std::uint32_t /*revents*/,
+                      void* userdata) {
+    static_cast<IoWatch*>(userdata)->callback_();
+    return 0;
+}
+
+Result<std::unique_ptr<IoWatch>> Daemon::watch_readable_while(int fd,
+                                                              std::function<void()> callback) {
+    std::unique_ptr<IoWatch> watch(new IoWatch());
+    watch->callback_ = std::move(callback);
+    if (auto added = check(
+            sd_event_add_io(event_, &watch->source_, fd, EPOLLIN, IoWatch::dispatch, watch.get()),
+            "sd_event_add_io");
+        !added)
+        return std::unexpected(added.error());
+    return watch;
 }
 
 void Daemon::notify_ready(std::string_view status) {

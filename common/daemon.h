@@ -41,11 +41,29 @@ class PeriodicTimer {
     // Fires at the next loop iteration instead of waiting out the period. It can fail only
     // when the loop is already gone, which no caller could mend: logged, not returned.
     void fire_soon();
+    // Stops it until the next set_interval() or fire_soon() (a timer needed only for a while).
+    void stop();
 
   private:
     friend class Daemon;
     static int dispatch(sd_event_source* source, std::uint64_t usec, void* userdata);
     Nanoseconds interval_ = 0;
+    std::function<void()> callback_;
+    sd_event_source* source_ = nullptr;
+};
+
+// A descriptor watched for as long as the handle lives (one whose fd may be replaced, such as
+// a device that can vanish and come back).
+class IoWatch {
+  public:
+    ~IoWatch();
+    IoWatch(const IoWatch&) = delete;
+    IoWatch& operator=(const IoWatch&) = delete;
+
+  private:
+    friend class Daemon;
+    IoWatch() = default;
+    static int dispatch(sd_event_source* source, int fd, std::uint32_t revents, void* userdata);
     std::function<void()> callback_;
     sd_event_source* source_ = nullptr;
 };
@@ -75,6 +93,8 @@ class Daemon {
 
     // Calls callback when fd becomes readable (e.g. a udev monitor's socket).
     Status watch_readable(int fd, std::function<void()> callback);
+    // The same until the handle is destroyed.
+    Result<std::unique_ptr<IoWatch>> watch_readable_while(int fd, std::function<void()> callback);
 
     // sd_notify: READY=1 with a first STATUS line; later STATUS lines (systemctl status shows
     // the latest). Harmless when not started by systemd.
