@@ -35,6 +35,11 @@ class FrequencyServo {
     // offset: system minus RTC, measured at monoraw with the given uncertainty.
     ServoOutput sample(Nanoseconds offset, Nanoseconds uncertainty, Nanoseconds monoraw);
     void reset() { last_.reset(); }
+    // After a migration the counter runs at another host's rate: what was learnt is void.
+    void forget() {
+        reset();
+        frequency_ppb_ = 0;
+    }
     double frequency_ppb() const { return frequency_ppb_; }
 
   private:

@@ -1,5 +1,6 @@
 // rtc_resync: keeps the system clock on the hypervisor's emulated RTC, precisely (second edges,
 // not whole seconds) and safely (no implausible reference moves the clock). See rtc_resync(8).
+#include "common/chrony_control.h"
 #include "common/cli.h"
 #include "common/daemon.h"
 #include "common/device_monitor.h"
@@ -82,6 +83,15 @@ int run_daemon(const CommandLine& cl, const ResyncSettings& settings) {
                           },
                           monitor ? monitor->get() : nullptr};
     std::optional<MetricsFile> metrics;
+    auto misc_monitor = UdevDeviceMonitor::open("misc");
+    ChronycControl chrony;
+    devices.open_vmclock = [](const std::string& path) -> Result<std::unique_ptr<Vmclock>> {
+        auto vmclock = DeviceVmclock::open(path);
+        if (!vmclock) return std::unexpected(vmclock.error());
+        return std::unique_ptr<Vmclock>(std::move(*vmclock));
+    };
+    devices.misc_events = misc_monitor ? misc_monitor->get() : nullptr;
+    devices.chrony = &chrony;
     if (!cl.prometheus.empty()) devices.metrics = &metrics.emplace(cl.prometheus);
     ResyncDaemon daemon(devices, settings, [&cl] {
         return load_settings(cl.config_path, cl.config_given, cl.overrides);

@@ -16,6 +16,10 @@ namespace {
 // A jump's quick step is refined by the next full measurement down to this.
 constexpr Nanoseconds kRefineStepNs = 500 * kNsPerUs;
 
+// How often a request to chronyd looks for chronyd's fresh update: a step within two seconds
+// of the disruption needs more than the one-second check.
+constexpr Nanoseconds kChronyPollInterval = 200 * kNsPerMs;
+
 // The last-known-good floor need not follow every measurement; hourly keeps writes rare.
 constexpr Nanoseconds kLastGoodEvery = 3600 * kNsPerSec;
 
@@ -28,7 +32,13 @@ double initial_frequency_ppb(ClockAdjuster& adjuster) {
 
 ResyncDaemon::ResyncDaemon(ResyncDevices devices, ResyncSettings settings, SettingsLoader reload)
     : devices_(std::move(devices)), settings_(std::move(settings)), reload_(std::move(reload)),
-      servo_(initial_frequency_ppb(devices_.adjuster)) {}
+      servo_(initial_frequency_ppb(devices_.adjuster)) {
+    if (devices_.open_vmclock)
+        vmclock_.emplace(
+            devices_.finder, devices_.open_vmclock,
+            [this](const VmclockDisruption& disruption) { disrupted(disruption); },
+            devices_.misc_events);
+}
 
 Status ResyncDaemon::attach(Daemon& loop) {
     loop_ = &loop;
@@ -44,6 +54,15 @@ Status ResyncDaemon::attach(Daemon& loop) {
         auto watched = loop.watch_readable(devices_.rtc_events->fd(), [this] { rtc_event(); });
         if (!watched) return watched;
     }
+    if (devices_.chrony) {
+        auto chrony_timer =
+            loop.add_periodic(kChronyPollInterval, [this] { follow_chrony_request(); });
+        if (!chrony_timer) return std::unexpected(chrony_timer.error());
+        chrony_timer_ = *chrony_timer;
+        chrony_timer_->stop();
+    }
+    if (vmclock_)
+        if (auto watched = vmclock_->attach(loop); !watched) return watched;
     measure_timer_->fire_soon();
     return {};
 }
@@ -130,6 +149,10 @@ std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
     return whole_second_offset(*rtc_second, realtime);
 }
 
+void ResyncDaemon::check_vmclock() {
+    if (vmclock_) vmclock_->check();
+}
+
 void ResyncDaemon::check() {
     const bool resumed = suspend_.resumed(now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_BOOTTIME));
     auto coarse = read_whole_second_offset();
@@ -177,11 +200,56 @@ void ResyncDaemon::clock_was_set() {
         export_state_change();
         return;
     }
-    if (!whole_second_offset_is_jump(*coarse, settings_.jump_threshold))
+    if (whole_second_offset_is_jump(*coarse, settings_.jump_threshold)) {
+        if (leave_jump_to_daemon()) return;
+    } else {
         jump_grace_.clear();
-    else if (leave_jump_to_daemon())
-        return;
+        // A time daemon's own step: the kernel calls the clock unsynchronised until that
+        // daemon's next update, but the step was its correction, not ours to undo.
+        if (const auto daemons = find_time_daemons(devices_.files); !daemons.empty()) {
+            spdlog::info("{} runs: taking the clock's set for its own correction",
+                         daemons.front().name);
+            return;
+        }
+    }
     correct_jump(*coarse);
+}
+
+void ResyncDaemon::disrupted(const VmclockDisruption& /*disruption*/) {
+    record_disruption(metrics_, devices_.timebase.now().realtime);
+    metrics_changed_ = true;
+    servo_.forget();
+    auto found = situation_now();
+    if (found && found->daemon_synchronised) {
+        // Its frequency and its clock: ours is only to make it look now, and to step a jump
+        // it leaves after its grace (which starts now).
+        jump_grace_.clear();
+        jump_grace_.within(devices_.timebase.now().monoraw, settings_.daemon_grace);
+        if (found->daemon_name == "chronyd") ask_chrony_to_step();
+        export_state_change();
+        return;
+    }
+    if (auto reset = devices_.adjuster.set_frequency_ppb(0); !reset)
+        spdlog::error("{}", reset.error().message());
+    disruption_pending_ = true;
+    auto coarse = read_whole_second_offset();
+    if (coarse) correct_jump(*coarse);
+    export_state_change();
+}
+
+void ResyncDaemon::ask_chrony_to_step() {
+    if (!devices_.chrony || settings_.no_step) return;
+    if (auto asked = chrony_request_.start(*devices_.chrony, now_ns(CLOCK_MONOTONIC)); !asked) {
+        spdlog::error("cannot ask chronyd to step: {}", asked.error().message());
+        return;
+    }
+    spdlog::info("asked chronyd to measure again and step once it has");
+    if (chrony_timer_) chrony_timer_->fire_soon();
+}
+
+void ResyncDaemon::follow_chrony_request() {
+    chrony_request_.poll(*devices_.chrony, now_ns(CLOCK_MONOTONIC));
+    if (!chrony_request_.active() && chrony_timer_) chrony_timer_->stop();
 }
 
 Result<ClockSituation> ResyncDaemon::situation_now() {
@@ -253,8 +321,9 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
     // The full measurement right after a jump's quick step also steps the residue of that
     // step's single polled edge (milliseconds under emulation): slewing it would take seconds,
     // and the clock has just jumped anyway.
-    const bool refining = refine_after_jump_ && !coarse_offset;
+    const bool refining = (refine_after_jump_ && !coarse_offset) || disruption_pending_;
     if (refining) policy.step_threshold_ns = std::min(policy.step_threshold_ns, kRefineStepNs);
+    if (measurement->verdict.accepted()) disruption_pending_ = false;
     const Decision decision = decide(*measurement, situation, policy);
     if (!coarse_offset) refine_after_jump_ = false;
 

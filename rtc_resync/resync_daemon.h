@@ -9,6 +9,11 @@
 //  - every interval (60 s): a precise measurement; below the step threshold the offset is
 //    slewed and the frequency servo learns the clock's rate error;
 //  - someone set the clock (TFD_TIMER_CANCEL_ON_SET) other than us: measure at once;
+//  - the vmclock page's markers changed (a snapshot restore or a migration, see
+//    common/vmclock_watch.h, which reads it on its own wake-ups): what was learnt of the clock's
+//    rate is forgotten and the clock is measured and stepped at once, whatever the size of the jump
+//    (a sub-second revert too); beside a synchronised chronyd, chronyd is asked to measure and
+//    step now, and the daemon's grace then applies as for any jump;
 //  - the RTC vanished or fails: keep running, reopen it when udev announces an RTC or at the
 //    next check;
 //  - with --prometheus: the textfile is rewritten after each measurement, and when the 1 s
@@ -17,6 +22,7 @@
 // may have it open.
 #pragma once
 
+#include "common/chrony_control.h"
 #include "common/clock_adjuster.h"
 #include "common/daemon.h"
 #include "common/device_finder.h"
@@ -25,6 +31,7 @@
 #include "common/rtc.h"
 #include "common/system_files.h"
 #include "common/timebase.h"
+#include "common/vmclock_watch.h"
 #include "rtc_resync/correction.h"
 #include "rtc_resync/daemon_metrics.h"
 #include "rtc_resync/frequency_servo.h"
@@ -48,8 +55,11 @@ struct ResyncDevices {
     const SystemFiles& files;
     DeviceFinder& finder;
     RtcOpener open_rtc;
-    DeviceMonitor* rtc_events = nullptr; // udev's rtc events, to notice an RTC coming back
-    MetricsFile* metrics = nullptr;      // node_exporter's textfile, when --prometheus names one
+    DeviceMonitor* rtc_events = nullptr;  // udev's rtc events, to notice an RTC coming back
+    MetricsFile* metrics = nullptr;       // node_exporter's textfile, when --prometheus names one
+    VmclockOpener open_vmclock{};         // empty: no vmclock watching
+    DeviceMonitor* misc_events = nullptr; // udev's misc events, for vmclock devices
+    ChronyControl* chrony = nullptr;      // to ask a synchronised chronyd to step
 };
 
 class ResyncDaemon {
@@ -64,6 +74,12 @@ class ResyncDaemon {
     void check();
     void measure_and_correct();
     void clock_was_set();
+    // One look at the vmclock page (its own timer's or the driver's wake-up).
+    void check_vmclock();
+    // The vmclock page says the guest was restored or migrated (VmclockWatch's callback).
+    void disrupted(const VmclockDisruption& disruption);
+    // One look at a request to chronyd under way (the quick timer's work).
+    void follow_chrony_request();
 
     double frequency_ppb() const { return servo_.frequency_ppb(); }
     const std::optional<Decision>& last_decision() const { return last_decision_; }
@@ -84,6 +100,7 @@ class ResyncDaemon {
     void rtc_event();
     void lose_rtc(const Error& error);
     void reload();
+    void ask_chrony_to_step();
     void publish(const Measurement& measurement, const Decision& decision,
                  std::optional<Nanoseconds> corrected_ns);
     // Rewrites the textfile (when there is one): after each measurement, and after a state
@@ -97,6 +114,12 @@ class ResyncDaemon {
     Daemon* loop_ = nullptr;
     PeriodicTimer* check_timer_ = nullptr;
     PeriodicTimer* measure_timer_ = nullptr;
+    PeriodicTimer* chrony_timer_ = nullptr;
+    std::optional<VmclockWatch> vmclock_;
+    ChronyStepRequest chrony_request_;
+    // A disruption was seen and not yet measured: the next accepted measurement steps even a
+    // small offset, since the clock has just jumped by an unknown amount.
+    bool disruption_pending_ = false;
 
     std::optional<SelectedRtc> selected_;
     std::string last_device_error_;

@@ -2,9 +2,11 @@
 #include "rtc_resync/exit_codes.h"
 #include "rtc_resync/plausible_time.h"
 #include "rtc_resync/resync_daemon.h"
+#include "tests/fakes/fake_chrony_control.h"
 #include "tests/fakes/fake_clock_adjuster.h"
 #include "tests/fakes/fake_device_finder.h"
 #include "tests/fakes/fake_rtc.h"
+#include "tests/fakes/fake_vmclock_view.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/temp_dir.h"
 
@@ -189,6 +191,10 @@ struct DaemonRig {
     std::unique_ptr<ResyncDaemon> daemon;
 
     MetricsFile* metrics = nullptr;
+    // With a vmclock device and a chronyd to ask, once with_vmclock() was called.
+    bool vmclock_present = false;
+    FakeVmclock vmclock;
+    FakeChronyControl chrony;
 
     explicit DaemonRig(MetricsFile* metrics_file = nullptr) : metrics(metrics_file) {
         finder.devices.push_back({"rtc",
@@ -215,8 +221,25 @@ struct DaemonRig {
                               },
                               nullptr,
                               metrics};
+        if (vmclock_present) {
+            devices.open_vmclock = FakeVmclockView::opener(vmclock);
+            devices.chrony = &chrony;
+        }
         daemon = std::make_unique<ResyncDaemon>(devices, guest.settings,
                                                 [] { return Result<ResyncSettings>{}; });
+    }
+
+    void with_vmclock() {
+        vmclock_present = true;
+        finder.devices.push_back({"misc",
+                                  "vmclock0",
+                                  "/sys/devices/virtual/misc/vmclock0",
+                                  "/dev/vmclock0",
+                                  "",
+                                  {},
+                                  {},
+                                  {}});
+        restart();
     }
 };
 
@@ -410,4 +433,103 @@ TEST_CASE("beside a synchronised daemon a jump is left to it for its grace, then
         rig.daemon->check();
         REQUIRE(rig.guest.adjuster.steps.size() == 1);
     }
+}
+
+TEST_CASE("a vmclock disruption is measured and stepped at once, however small",
+          "[rtc_resync][daemon][vmclock]") {
+    DaemonRig rig;
+    rig.with_vmclock();
+    rig.daemon->check_vmclock(); // the page's first reading is the baseline
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    // A 0.4 s revert: no whole-second comparison can tell it from the RTC's phase.
+    rig.guest.timebase.realtime_error = -400 * kNsPerMs;
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    rig.vmclock.page.disruption_marker = 2;
+    rig.daemon->check_vmclock();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    REQUIRE(abs_ns(rig.guest.adjuster.steps[0] - 400 * kNsPerMs) < kNsPerMs);
+    // What the servo learnt is void after a migration.
+    REQUIRE(rig.guest.adjuster.frequencies_ppb == std::vector<double>{0.0});
+    REQUIRE(rig.daemon->frequency_ppb() == 0.0);
+    REQUIRE(rig.daemon->metrics().disruptions == 1);
+    REQUIRE(rig.daemon->metrics().disrupted_at_ns > 0);
+    // The page says nothing new: nothing more happens.
+    rig.guest.timebase.realtime_error = 0;
+    rig.daemon->check_vmclock();
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+    REQUIRE(rig.daemon->metrics().disruptions == 1);
+    auto text = format_resync_metrics(rig.daemon->metrics()).text();
+    REQUIRE_THAT(text, Catch::Contains("guestclock_rtc_resync_disruptions_total 1"));
+}
+
+TEST_CASE("a disruption never moves the clock on the page's word: a bogus RTC still refuses",
+          "[rtc_resync][daemon][vmclock]") {
+    DaemonRig rig;
+    rig.with_vmclock();
+    rig.daemon->check_vmclock();
+    rig.rtc.rtc_error = -20LL * 365 * 86400 * kNsPerSec; // a CMOS reset to the 2000s
+    rig.vmclock.page.disruption_marker = 2;
+    rig.daemon->check_vmclock();
+    REQUIRE(rig.guest.adjuster.steps.empty());
+    REQUIRE(rig.guest.adjuster.slews.empty());
+}
+
+TEST_CASE("beside a synchronised chronyd a disruption asks chronyd to step",
+          "[rtc_resync][daemon][vmclock]") {
+    DaemonRig rig;
+    rig.guest.root.write("proc/412/comm", "chronyd\n");
+    rig.guest.adjuster.state.synchronized = true;
+    rig.with_vmclock();
+    rig.daemon->check_vmclock();
+    rig.guest.timebase.realtime_error = -400 * kNsPerMs;
+    rig.vmclock.page.disruption_marker = 2;
+    rig.daemon->check_vmclock();
+    REQUIRE(rig.chrony.count("remeasure") == 1);
+    // chronyd's clock and chronyd's frequency: we touch neither.
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    rig.daemon->follow_chrony_request(); // no fresh update yet
+    REQUIRE(rig.chrony.count("makestep") == 0);
+    rig.chrony.state.reference_time += 0.25; // chronyd measured: 0.4 s left to correct
+    rig.chrony.state.system_offset_s = 0.4;
+    rig.daemon->follow_chrony_request();
+    REQUIRE(rig.chrony.count("makestep") == 1);
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    REQUIRE(rig.daemon->metrics().disruptions == 1);
+}
+
+TEST_CASE("a jump chronyd was asked to step but did not is ours after the grace",
+          "[rtc_resync][daemon][vmclock]") {
+    DaemonRig rig;
+    rig.guest.root.write("proc/412/comm", "chronyd\n");
+    rig.guest.adjuster.state.synchronized = true;
+    rig.guest.settings.daemon_grace = 10 * kNsPerSec;
+    rig.with_vmclock();
+    rig.daemon->check_vmclock();
+    rig.guest.timebase.realtime_error = -30 * kNsPerSec;
+    rig.vmclock.page.disruption_marker = 2;
+    rig.daemon->check_vmclock();
+    REQUIRE(rig.chrony.count("remeasure") == 1);
+    rig.daemon->check(); // within the grace, which the disruption started
+    REQUIRE(rig.guest.adjuster.steps.empty());
+    rig.guest.timebase.monoraw += 11 * kNsPerSec;
+    rig.daemon->check();
+    REQUIRE(rig.guest.adjuster.steps.size() == 1);
+}
+
+TEST_CASE("a time daemon's own step is not undone, a stranger's is", "[rtc_resync][daemon]") {
+    DaemonRig rig;
+    rig.guest.root.write("proc/412/comm", "chronyd\n");
+    // Just stepped by chronyd: the kernel says unsynchronised until chronyd's next update,
+    // and the RTC's phase puts the clock half a second off it.
+    rig.guest.adjuster.state.synchronized = false;
+    rig.guest.timebase.realtime_error = 500 * kNsPerMs;
+    rig.daemon->clock_was_set();
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+
+    DaemonRig alone; // no time daemon: someone's date -s is put right
+    alone.guest.timebase.realtime_error = 500 * kNsPerMs;
+    alone.daemon->clock_was_set();
+    REQUIRE(alone.guest.adjuster.steps.size() == 1);
 }
