@@ -3,6 +3,7 @@
 #include "common/device_monitor.h"
 #include "common/system_files.h"
 #include "common/time_daemons.h"
+#include "common/vmclock.h"
 #include "ptp_kvm_helper/clock_follower.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/sync_service.h"
@@ -82,6 +83,22 @@ int run_sync(const SyncOptions& options) {
     }
     PeriodicTimer* tick_timer = *timer;
     service.set_fire_soon([tick_timer] { tick_timer->fire_soon(); });
+    // Without udev's misc events a vmclock device that appears later is not seen: said, no more.
+    auto misc_monitor = UdevDeviceMonitor::open("misc");
+    if (!misc_monitor) spdlog::warn("{}", misc_monitor.error().message());
+    UdevDeviceFinder finder;
+    if (auto watching = service.watch_vmclock(
+            finder,
+            [](const std::string& path) -> Result<std::unique_ptr<Vmclock>> {
+                auto vmclock = DeviceVmclock::open(path);
+                if (!vmclock) return std::unexpected(vmclock.error());
+                return std::unique_ptr<Vmclock>(std::move(*vmclock));
+            },
+            misc_monitor ? misc_monitor->get() : nullptr);
+        !watching) {
+        spdlog::error("{}", watching.error().message());
+        return kExitRuntime;
+    }
     DeviceMonitor& events = **monitor;
     Status watched = (*daemon)->watch_readable(events.fd(), [&] {
         if (auto event = events.wait(0); event && *event) service.on_device_event(**event);

@@ -34,6 +34,10 @@ struct SyncMetrics {
     std::uint64_t steps = 0;
     std::optional<Nanoseconds> last_step_ns; // added to the clock (positive: moved forward)
     Nanoseconds stepped_at_ns = 0;           // Unix time
+
+    // Snapshot restores and migrations the vmclock page reported since the servo started.
+    std::uint64_t disruptions = 0;
+    Nanoseconds disrupted_at_ns = 0; // Unix time the last one was seen
 };
 
 // Records one successful update. locked: the servo's state after it. now_ns: CLOCK_REALTIME
@@ -44,9 +48,12 @@ void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool lock
 // An update without a reading: holdover while a device is open, else waiting for one.
 void record_no_reading(SyncMetrics& metrics, bool device_open);
 
-// Whether the textfile is due: at once when the state or the step count changed, else at most
-// every `every`. The servo updates every second; a scrape comes every 15 s or more, and each
-// write is an fsync'd file on the guest's disk.
+// The vmclock page's markers changed; now_ns: CLOCK_REALTIME when it was seen.
+void record_disruption(SyncMetrics& metrics, Nanoseconds now_ns);
+
+// Whether the textfile is due: at once when the state, the step or the disruption count changed,
+// else at most every `every`. The servo updates every second; a scrape comes every 15 s or more,
+// and each write is an fsync'd file on the guest's disk.
 class SyncMetricsPacer {
   public:
     static constexpr Nanoseconds kEvery = 10 * kNsPerSec;
@@ -56,6 +63,7 @@ class SyncMetricsPacer {
     std::optional<Nanoseconds> written_at_;
     SyncState state_ = SyncState::waiting_for_phc;
     std::uint64_t steps_ = 0;
+    std::uint64_t disruptions_ = 0;
 };
 
 // The textfile: guestclock_ptp_kvm_sync_* (see ptp_kvm_helper(8) and docs/monitoring.md).

@@ -47,6 +47,13 @@ Status SyncService::start() {
     return started;
 }
 
+Status SyncService::watch_vmclock(DeviceFinder& finder, VmclockOpener open,
+                                  DeviceMonitor* misc_events) {
+    vmclock_.emplace(
+        finder, std::move(open), [this](const VmclockDisruption&) { disrupted(); }, misc_events);
+    return vmclock_->attach(daemon_);
+}
+
 void SyncService::tick() {
     follow();
     export_metrics();
@@ -58,7 +65,6 @@ void SyncService::follow() {
         count_failure();
         return;
     }
-    check_vmclock();
     const Nanoseconds now = now_ns(CLOCK_MONOTONIC);
     auto update = follower_.update(*phc_, now);
     if (!update) return on_failure(update.error());
@@ -95,7 +101,6 @@ bool SyncService::open_device() {
     std::error_code ec; // no exceptions inside the event loop's callbacks
     devnode_ = std::filesystem::canonical(phc_->path(), ec).string();
     follower_.reset_device();
-    watch_vmclock();
     spdlog::info("following {} ({})", phc_->path(), devnode_);
     daemon_.notify_status("following " + phc_->path());
     return true;
@@ -110,44 +115,13 @@ Result<std::unique_ptr<DevicePhc>> SyncService::open_phc() const {
 void SyncService::close_device() {
     phc_.reset();
     devnode_.clear();
-    vmclock_path_.reset();
-    vmclock_device_.reset();
-    vmclock_.reset();
     waiting_logged_ = false;
 }
 
-void SyncService::watch_vmclock() {
-    const std::string sysname = std::filesystem::path(devnode_).filename().string();
-    auto name = SystemFiles("/").read_line("/sys/class/ptp/" + sysname + "/clock_name");
-    if (!name) return;
-    vmclock_path_ = vmclock_device_for(*name);
-    if (vmclock_path_) spdlog::info("watching {} for migrations and restores", *vmclock_path_);
-}
-
-void SyncService::check_vmclock() {
-    if (!vmclock_path_) return;
-    if (!vmclock_device_) {
-        auto opened = DeviceVmclock::open(*vmclock_path_);
-        if (!opened) {
-            spdlog::debug("{}", opened.error().message());
-            return;
-        }
-        vmclock_device_ = std::move(*opened);
-    }
-    auto state = vmclock_device_->read();
-    if (!state) {
-        spdlog::debug("{}", state.error().message());
-        if (state.error().errno_value == ENODEV) vmclock_device_.reset();
-        return;
-    }
-    if (vmclock_ && (vmclock_->disruption_marker != state->disruption_marker ||
-                     vmclock_->vm_generation_counter != state->vm_generation_counter)) {
-        log_with_fields(spdlog::level::warn,
-                        "vmclock reports a migration or snapshot restore; re-synchronising",
-                        {{"DISRUPTION_MARKER", std::to_string(state->disruption_marker)}});
-        follower_.reset_device();
-    }
-    vmclock_ = *state;
+void SyncService::disrupted() {
+    record_disruption(metrics_, now_ns(CLOCK_REALTIME));
+    follower_.reset_device();
+    fire_soon_();
 }
 
 void SyncService::count_failure() {

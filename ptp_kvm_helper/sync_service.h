@@ -1,5 +1,5 @@
 // `sync` as a daemon: the state kept between timer ticks (the open PHC, the servo, failures,
-// the vmclock markers, the figures for Prometheus) and what each tick and each udev event does
+// the vmclock page, the figures for Prometheus) and what each tick and each udev event does
 // with it.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include "common/device_monitor.h"
 #include "common/metrics_file.h"
 #include "common/phc.h"
-#include "common/vmclock.h"
+#include "common/vmclock_watch.h"
 #include "ptp_kvm_helper/clock_follower.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/sync_metrics.h"
@@ -36,6 +36,10 @@ class SyncService {
 
     Status start();
 
+    // Watches /dev/vmclockN, whichever PHC is followed: a snapshot restore or a migration
+    // voids what the servo learnt and is corrected at the very next update (a step).
+    Status watch_vmclock(DeviceFinder& finder, VmclockOpener open, DeviceMonitor* misc_events);
+
     // One update, then the textfile (with --prometheus), whatever the update's outcome.
     void tick();
 
@@ -55,12 +59,9 @@ class SyncService {
 
     void close_device();
 
-    // A vmclock PHC comes with /dev/vmclockN, whose markers tell of migrations and restores.
-    void watch_vmclock();
-
     // After a migration the counter's rate is new and after a restore the time jumped: what
-    // the servo learnt is void, so it starts over (and steps) at this very update.
-    void check_vmclock();
+    // the servo learnt is void, so it starts over (and steps) at once.
+    void disrupted();
 
     // Every update without a reading, whether the device fails or is missing, counts; after
     // a while the kernel must stop telling others the clock is synchronised.
@@ -78,9 +79,7 @@ class SyncService {
     ClockAdjuster& adjuster_;
     std::unique_ptr<DevicePhc> phc_;
     std::string devnode_;
-    std::optional<std::string> vmclock_path_;
-    std::unique_ptr<DeviceVmclock> vmclock_device_;
-    std::optional<VmclockPage> vmclock_;
+    std::optional<VmclockWatch> vmclock_;
     std::function<void()> fire_soon_ = [] {};
     int failures_ = 0;
     bool ready_ = false;
