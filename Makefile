@@ -101,8 +101,9 @@ image-check:
 	@mkdir -p $(BUILD)/results
 	@tests/image/run --build $(BUILD) | tee $(BUILD)/results/image.tap
 
+# VM_KERNEL=7 boots the 7.x kernel instead of 6.1 (tests/vm/README.md).
 vm-shell: $(BINS)
-	tests/vm/run --build $(BUILD) --shell
+	tests/vm/run --build $(BUILD) --shell $(if $(VM_KERNEL),--kernel $(VM_KERNEL))
 
 bench: $(BINS)
 	bench/run $(BUILD)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # vm-boot: own
+# vm-kernel: 6.1
 # No RTC: the driver unbound (as on a machine without one), and a device that vanishes under
 # the running daemon. Clear errors, exit 3, no crash; the daemon waits and resumes when the
-# RTC comes back. Its own boot: the RTC may come back under another number.
+# RTC comes back. Its own boot: the RTC may come back under another number. 6.1 only: on 7.x
+# rtc_cmos binds to an ACPI platform device whose driver refuses unbind ("Permission denied").
 
 pnp=$(basename "$(readlink -f /sys/class/rtc/rtc0/device)")
 rtc_resync daemon >daemon.log 2>&1 &
