@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kind: harness
 # The seeds' snapshot/pause problem, reproduced: while qemu is stopped the guest's clocks stand
 # still and the RTC (clock=host) runs on, so after QMP stop for 5 s and cont, the system clock
 # trails the RTC by 5 s. The ptp_kvm stand-in's host clock jumps ahead with it (pause_vm moves
