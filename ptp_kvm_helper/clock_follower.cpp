@@ -14,15 +14,16 @@ constexpr Nanoseconds kSpreadAllowance = kNsPerMs;
 
 } // namespace
 
-std::optional<std::string> implausible_reading(const std::vector<PhcSample>& samples) {
+std::optional<std::string> implausible_reading(const std::vector<PhcSample>& samples,
+                                               const TimeEvidence& evidence) {
     if (samples.empty()) return "no samples";
     Nanoseconds min_offset = samples.front().offset_ns();
     Nanoseconds max_offset = min_offset;
     Nanoseconds max_delay = 0;
     for (const auto& sample : samples) {
-        if (sample.phc_ns < kEarliestPlausibleTime)
-            return fmt::format("PHC reads {} s since the epoch, before 2024",
-                               sample.phc_ns / kNsPerSec);
+        const WindowCheck check =
+            check_window(plausible_window(evidence, sample.system_ns), sample.phc_ns, "it");
+        if (check.crossed != Bound::none) return check.reason;
         if (sample.delay_ns < 0) return "a sample's system clock ran backwards";
         min_offset = std::min(min_offset, sample.offset_ns());
         max_offset = std::max(max_offset, sample.offset_ns());
@@ -52,7 +53,7 @@ Result<FollowerUpdate> ClockFollower::update(Phc& phc, Nanoseconds now_ns) {
     auto reading = read_phc_offset(phc, samples_per_update_, method_);
     if (!reading) return std::unexpected(reading.error());
     method_ = reading->method;
-    if (auto why = implausible_reading(reading->samples))
+    if (auto why = implausible_reading(reading->samples, evidence_))
         return fail(0, "refusing a reading of " + phc.path() + ": " + *why);
 
     const PhcSample& best = tightest_sample(reading->samples);

@@ -5,15 +5,14 @@
 
 #include "common/clock_adjuster.h"
 #include "common/phc.h"
+#include "common/plausible_time.h"
 #include "common/result.h"
 #include "ptp_kvm_helper/servo.h"
 
 #include <optional>
+#include <utility>
 
 namespace guestclock {
-
-// Times before this are no reference at all (a PHC that reads from 1970 or a garbage value).
-inline constexpr Nanoseconds kEarliestPlausibleTime = 1'704'067'200 * kNsPerSec; // 2024-01-01
 
 struct FollowerUpdate {
     PhcMethod method = PhcMethod::basic;
@@ -22,13 +21,18 @@ struct FollowerUpdate {
     ServoAction action;
 };
 
-// Why a reading is refused, or nullopt when it may move the clock. Pure: tested with samples.
-std::optional<std::string> implausible_reading(const std::vector<PhcSample>& samples);
+// Why a reading is refused, or nullopt when it may move the clock: each sample must lie in the
+// plausible window (common/plausible_time.h, at the sample's system time) and the samples must
+// agree. Pure: tested with samples.
+std::optional<std::string> implausible_reading(const std::vector<PhcSample>& samples,
+                                               const TimeEvidence& evidence);
 
 class ClockFollower {
   public:
-    ClockFollower(ClockAdjuster& adjuster, const ServoConfig& config, int samples_per_update = 5)
-        : adjuster_(adjuster), config_(config), samples_per_update_(samples_per_update) {}
+    ClockFollower(ClockAdjuster& adjuster, const ServoConfig& config, TimeEvidence evidence,
+                  int samples_per_update = 5)
+        : adjuster_(adjuster), config_(config), evidence_(std::move(evidence)),
+          samples_per_update_(samples_per_update) {}
 
     // Starts the servo from the kernel's current frequency correction.
     Status start();
@@ -44,6 +48,7 @@ class ClockFollower {
   private:
     ClockAdjuster& adjuster_;
     ServoConfig config_;
+    TimeEvidence evidence_;
     int samples_per_update_;
     ServoState servo_;
     PhcMethod method_ = PhcMethod::precise;

@@ -22,7 +22,7 @@ std::optional<std::string> disciplining_daemon() {
 }
 
 // --once: one reading, then a step beyond the threshold or a kernel slew below it.
-int sync_once(const SyncOptions& options, ClockAdjuster& adjuster) {
+int sync_once(const SyncOptions& options, const TimeEvidence& evidence, ClockAdjuster& adjuster) {
     auto path = sync_device_path(options);
     if (!path) {
         spdlog::error("{}", path.error().message());
@@ -33,7 +33,7 @@ int sync_once(const SyncOptions& options, ClockAdjuster& adjuster) {
         spdlog::error("{}", reading.error().message());
         return kExitRuntime;
     }
-    if (auto why = implausible_reading(reading->samples)) {
+    if (auto why = implausible_reading(reading->samples, evidence)) {
         spdlog::error("refusing a reading of {}: {}", *path, *why);
         return kExitRuntime;
     }
@@ -54,13 +54,38 @@ int sync_once(const SyncOptions& options, ClockAdjuster& adjuster) {
 
 } // namespace
 
+Result<TimeEvidence> sync_time_evidence(const SyncOptions& options, const SystemFiles& files) {
+    TimeEvidence evidence{.build_date = build_date_ns()};
+    if (!options.min_time.empty()) {
+        auto parsed = parse_utc_time(options.min_time);
+        if (!parsed) return fail(0, "--min-time: " + parsed.error().context);
+        evidence.min_time = *parsed;
+    }
+    if (!options.max_offline.empty()) {
+        auto parsed = parse_max_offline(options.max_offline);
+        if (!parsed) return fail(0, "--max-offline: " + parsed.error().context);
+        evidence.max_offline = *parsed;
+    }
+    // rtc_resync's file: a time the RTC was seen at is a time that has passed, whatever the
+    // reference. Missing or unreadable, the build date and --min-time remain.
+    const std::string last_good =
+        std::string(kDefaultStateDirectory) + "/" + std::string(kLastGoodFile);
+    if (auto text = files.read(last_good)) evidence.last_good = parse_last_good(*text);
+    return evidence;
+}
+
 int run_sync(const SyncOptions& options) {
+    auto evidence = sync_time_evidence(options, SystemFiles("/"));
+    if (!evidence) {
+        spdlog::error("{}", evidence.error().message());
+        return kExitUsage;
+    }
     if (auto other = disciplining_daemon(); other && !options.force) {
         spdlog::error("{} already disciplines the clock; stop it or use --force", *other);
         return kExitFindings;
     }
     SystemClockAdjuster adjuster;
-    if (options.once) return sync_once(options, adjuster);
+    if (options.once) return sync_once(options, *evidence, adjuster);
 
     auto daemon = Daemon::create();
     auto monitor = UdevDeviceMonitor::open("ptp");
@@ -68,7 +93,7 @@ int run_sync(const SyncOptions& options) {
         spdlog::error("{}", (!daemon ? daemon.error() : monitor.error()).message());
         return kExitRuntime;
     }
-    SyncService service(options, adjuster, **daemon);
+    SyncService service(options, *evidence, adjuster, **daemon);
     if (auto started = service.start(); !started) {
         spdlog::error("{}", started.error().message());
         return kExitRuntime;

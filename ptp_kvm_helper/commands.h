@@ -3,6 +3,8 @@
 #pragma once
 
 #include "common/cli.h"
+#include "common/plausible_time.h"
+#include "common/system_files.h"
 #include "common/time_ns.h"
 #include "ptp_kvm_helper/chrony_config.h"
 
@@ -51,9 +53,14 @@ struct SyncOptions {
     double interval_s = 1;
     bool once = false;
     bool force = false;
-    std::string device;     // empty: the selected PHC, followed across removal and re-adding
-    std::string prometheus; // node_exporter textfile rewritten after each update; empty: none
+    std::string device;      // empty: the selected PHC, followed across removal and re-adding
+    std::string prometheus;  // node_exporter textfile rewritten after each update; empty: none
+    std::string min_time;    // as given; empty: none
+    std::string max_offline; // as given; empty: the default
 };
+// The evidence a PHC reading is judged by: the build date, --min-time, rtc_resync's last good
+// time in the state directory, --max-offline. A bad option is an error.
+Result<TimeEvidence> sync_time_evidence(const SyncOptions& options, const SystemFiles& files);
 int run_sync(const SyncOptions& options);
 
 } // namespace guestclock

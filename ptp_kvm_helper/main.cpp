@@ -79,6 +79,11 @@ int main(int argc, char** argv) try {
     sync_cmd->add_flag("--once", sync.once, "Correct once (step or slew) and exit");
     sync_cmd->add_flag("--force", sync.force, "Run even while another time daemon runs");
     sync_cmd->add_option("--device", sync.device, "PHC to follow instead of the selected one");
+    sync_cmd->add_option("--min-time", sync.min_time,
+                         "Refuse PHC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)");
+    sync_cmd->add_option("--max-offline", sync.max_offline,
+                         "Refuse PHC times more than this after the last good time or a "
+                         "plausible system clock (default 10y; unlimited: no ceiling)");
     sync_cmd
         ->add_option("--prometheus", sync.prometheus,
                      "Write node_exporter textfile metrics to FILE after each update")

@@ -26,10 +26,13 @@ Result<std::string> sync_device_path(const SyncOptions& options);
 // The daemon's state between timer ticks: the open device, the servo, the failure count.
 class SyncService {
   public:
-    SyncService(const SyncOptions& options, ClockAdjuster& adjuster, Daemon& daemon)
+    SyncService(const SyncOptions& options, const TimeEvidence& evidence, ClockAdjuster& adjuster,
+                Daemon& daemon)
         : options_(options), daemon_(daemon),
-          follower_(adjuster, ServoConfig{.step_threshold_ns = static_cast<Nanoseconds>(
-                                              options.step_threshold_s * 1e9)}),
+          follower_(adjuster,
+                    ServoConfig{.step_threshold_ns =
+                                    static_cast<Nanoseconds>(options.step_threshold_s * 1e9)},
+                    evidence),
           adjuster_(adjuster) {
         if (!options.prometheus.empty()) metrics_file_.emplace(options.prometheus);
     }

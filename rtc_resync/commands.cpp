@@ -2,9 +2,9 @@
 
 #include "common/atomic_file.h"
 #include "common/logging.h"
+#include "common/plausible_time.h"
 #include "common/time_daemons.h"
 #include "rtc_resync/exit_codes.h"
-#include "rtc_resync/plausible_time.h"
 #include "rtc_resync/report.h"
 
 #include <spdlog/spdlog.h>
@@ -36,6 +36,7 @@ void log_decision(const Decision& decision, const Measurement& measurement, bool
                     {{"OFFSET_NS", std::to_string(measurement.estimate.offset_ns)},
                      {"UNCERTAINTY_NS", std::to_string(measurement.estimate.uncertainty_ns)},
                      {"ACTION", std::string(action_name(decision.action))},
+                     {"REFUSAL", std::string(refusal_name(decision.refusal))},
                      {"METHOD", std::string(edge_method_name(measurement.estimate.method))}});
 }
 
@@ -73,7 +74,9 @@ Result<RtcTimeScale> resolve_time_scale(const ResyncSettings& settings, const Sy
 GateLimits resolve_limits(const ResyncSettings& settings, const SystemFiles& files) {
     std::optional<Nanoseconds> last_good;
     if (auto text = files.read(last_good_path(settings))) last_good = parse_last_good(*text);
-    return plausible_limits(build_date_ns(), settings.min_time, last_good);
+    GateLimits limits;
+    limits.evidence = {build_date_ns(), settings.min_time, last_good, settings.max_offline};
+    return limits;
 }
 
 Status remember_last_good(const ResyncSettings& settings, const SystemFiles& files,

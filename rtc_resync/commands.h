@@ -32,7 +32,8 @@ struct OutputOptions {
 // settings.time_scale, else /etc/adjtime's third line; a malformed file is an error.
 Result<RtcTimeScale> resolve_time_scale(const ResyncSettings& settings, const SystemFiles& files);
 
-// The plausible window from the build date, --min-time and the last-known-good file.
+// What the plausible window is derived from: the build date, --min-time, the last-known-good
+// file and max_offline.
 GateLimits resolve_limits(const ResyncSettings& settings, const SystemFiles& files);
 
 // Remembers an accepted RTC time as the new floor; failures are reported, not fatal.

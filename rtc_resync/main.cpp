@@ -23,6 +23,7 @@ struct CommandLine {
     std::string config_path{kDefaultConfigPath};
     bool config_given = false;
     bool dry_run = false;
+    bool force = false;     // once: accept an RTC beyond the ceiling, this time only
     std::string prometheus; // daemon: node_exporter textfile, empty for none
 };
 
@@ -37,6 +38,9 @@ void add_resync_options(CLI::App& app, CommandLine& cl) {
                    "Seconds between precise measurements in daemon mode (default 60)");
     app.add_option("--min-time", cl.overrides.min_time,
                    "Refuse RTC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)");
+    app.add_option("--max-offline", cl.overrides.max_offline,
+                   "Refuse RTC times more than this after the last good time or a plausible "
+                   "system clock (default 10y; unlimited: no ceiling)");
     app.add_flag("--no-step", cl.overrides.no_step, "Never step the clock");
     app.add_option("--config", cl.config_path, "Configuration file")->each([&](const std::string&) {
         cl.config_given = true;
@@ -115,6 +119,8 @@ int main(int argc, char** argv) try {
     auto* status = app.add_subcommand("status", "Measure the offset, change nothing");
     auto* once = app.add_subcommand("once", "Measure and correct once");
     once->add_flag("--dry-run", cl.dry_run, "Decide, log, but change nothing");
+    once->add_flag("--force", cl.force,
+                   "Believe an RTC beyond the ceiling (the floor and other checks still hold)");
     auto* daemon_cmd = app.add_subcommand("daemon", "Keep correcting (systemd service)");
     daemon_cmd->add_option("--prometheus", cl.prometheus,
                            "Write node_exporter textfile metrics to FILE after each measurement");
@@ -132,10 +138,12 @@ int main(int argc, char** argv) try {
             return with_machine(*settings, [&](ResyncMachine& m) {
                 return run_status(m, *settings, output, std::cout);
             });
-        if (once->parsed())
+        if (once->parsed()) {
+            if (cl.force) settings->max_offline.reset();
             return with_machine(*settings, [&](ResyncMachine& m) {
                 return run_once(m, *settings, output, std::cout);
             });
+        }
         return run_daemon(cl, *settings);
     });
 } catch (const std::exception& e) {

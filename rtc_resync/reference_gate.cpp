@@ -1,19 +1,11 @@
 #include "rtc_resync/reference_gate.h"
 
-#include "common/rtc_calendar.h"
-
 #include <cstdlib>
 #include <fmt/format.h>
 
 namespace guestclock {
 
 namespace {
-
-std::string iso_utc(Nanoseconds ns) {
-    const RtcTime t = epoch_to_utc_calendar(ns / kNsPerSec);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", t.year, t.month, t.day, t.hour,
-                       t.minute, t.second);
-}
 
 std::string ms(Nanoseconds ns) {
     return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6);
@@ -47,15 +39,14 @@ GateVerdict check_reference(const std::vector<RtcEdge>& edges, const GateLimits&
                 fmt::format("only {} RTC edge(s), {} needed to check agreement", edges.size(),
                             limits.min_samples)};
     for (const auto& edge : edges) {
-        if (edge.rtc_time_ns < limits.floor_ns)
-            return {Refusal::before_floor,
-                    fmt::format("RTC reads {}, before the {} {}: an unset or reset RTC, refusing",
-                                iso_utc(edge.rtc_time_ns), limits.floor_source,
-                                iso_utc(limits.floor_ns))};
-        if (edge.rtc_time_ns > limits.ceiling_ns)
+        const WindowCheck check = check_window(plausible_window(limits.evidence, edge.realtime_ns),
+                                               edge.rtc_time_ns, "RTC");
+        if (check.crossed == Bound::floor)
+            return {Refusal::before_floor, check.reason + ": refusing"};
+        if (check.crossed == Bound::ceiling)
             return {Refusal::beyond_ceiling,
-                    fmt::format("RTC reads {}, beyond the plausible {}: refusing",
-                                iso_utc(edge.rtc_time_ns), iso_utc(limits.ceiling_ns))};
+                    check.reason +
+                        ": refusing (if that date is right: once --force, or max_offline)"};
     }
     for (std::size_t i = 1; i < edges.size(); ++i) {
         const RtcEdge& a = edges[i - 1];

@@ -1,9 +1,11 @@
 // The sanity gate between an RTC reading and any change to the clock: an implausible reference
-// must never move the clock. Refuses readings before a floor (the build date, --min-time, or
-// the last time we saw a good one), beyond a ceiling, and edges that disagree with each other
-// (an RTC that jumps or a reader that was preempted mid-measurement).
+// must never move the clock. Refuses readings outside the plausible window
+// (common/plausible_time.h: before the build date, --min-time or the last good time; beyond what
+// max_offline allows), and edges that disagree with each other (an RTC that jumps or a reader
+// preempted mid-measurement).
 #pragma once
 
+#include "common/plausible_time.h"
 #include "common/rtc_edges.h"
 
 #include <string>
@@ -13,9 +15,8 @@
 namespace guestclock {
 
 struct GateLimits {
-    Nanoseconds floor_ns = 0;
-    std::string floor_source; // "build date", "--min-time", "last known good" (for messages)
-    Nanoseconds ceiling_ns = 0;
+    // The plausible window is derived from this at each edge, with the edge's system time.
+    TimeEvidence evidence;
     // Largest difference between consecutive edges' offsets, and between the RTC's and
     // CLOCK_MONOTONIC_RAW's count of time from one edge to the next.
     Nanoseconds max_disagreement_ns = 50 * kNsPerMs;

@@ -374,6 +374,7 @@ void ResyncDaemon::publish(const Measurement& measurement, const Decision& decis
                         {{"OFFSET_NS", std::to_string(estimate.offset_ns)},
                          {"UNCERTAINTY_NS", std::to_string(estimate.uncertainty_ns)},
                          {"ACTION", std::string(action_name(decision.action))},
+                         {"REFUSAL", std::string(refusal_name(decision.refusal))},
                          {"METHOD", std::string(edge_method_name(estimate.method))},
                          {"FREQUENCY_PPB", fmt::format("{:.1f}", servo_.frequency_ppb())}});
     }

@@ -32,63 +32,6 @@ Result<bool> parse_bool(std::string_view text) {
 
 } // namespace
 
-Result<Nanoseconds> parse_duration(std::string_view text) {
-    const std::string_view original = text;
-    auto invalid = [&] { return fail(0, fmt::format("\"{}\" is not a duration", original)); };
-    Nanoseconds unit = kNsPerSec;
-    for (const auto& [suffix, scale] :
-         {std::pair{"ms", kNsPerMs}, std::pair{"us", kNsPerUs}, std::pair{"ns", Nanoseconds{1}},
-          std::pair{"s", kNsPerSec}}) {
-        if (text.ends_with(suffix)) {
-            text.remove_suffix(std::string_view(suffix).size());
-            unit = scale;
-            break;
-        }
-    }
-    const auto dot = text.find('.');
-    const std::string_view whole = text.substr(0, dot);
-    const std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
-    if (whole.empty() && fraction.empty()) return invalid();
-    auto whole_value = whole.empty() ? std::optional<std::int64_t>{0} : parse_integer(whole);
-    if (!whole_value || *whole_value < 0 || whole.starts_with('+') ||
-        *whole_value > (std::int64_t{1} << 62) / unit)
-        return invalid();
-    Nanoseconds result = *whole_value * unit;
-    Nanoseconds place = unit;
-    for (char digit : fraction) {
-        if (digit < '0' || digit > '9') return invalid();
-        place /= 10;
-        result += (digit - '0') * place;
-    }
-    return result;
-}
-
-Result<Nanoseconds> parse_min_time(std::string_view text) {
-    text = trim(text);
-    auto invalid = [&] {
-        return fail(
-            0, fmt::format("\"{}\" is not a time (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)", text));
-    };
-    if (text.starts_with('@')) {
-        auto seconds = parse_integer(text.substr(1));
-        if (!seconds || *seconds < 0) return invalid();
-        return *seconds * kNsPerSec;
-    }
-    RtcTime t;
-    char separator = ' ';
-    const std::string owned(text);
-    int consumed = 0;
-    const int fields =
-        std::sscanf(owned.c_str(), "%4d-%2d-%2d%n%c%2d:%2d:%2d%n", &t.year, &t.month, &t.day,
-                    &consumed, &separator, &t.hour, &t.minute, &t.second, &consumed);
-    const bool date_only = fields == 3;
-    const bool date_time = fields == 7 && (separator == ' ' || separator == 'T');
-    if ((!date_only && !date_time) || consumed != static_cast<int>(owned.size()) ||
-        !is_valid_rtc_time(t))
-        return invalid();
-    return utc_calendar_to_epoch(t) * kNsPerSec;
-}
-
 Status apply_config_text(std::string_view text, ResyncSettings& settings) {
     std::istringstream lines{std::string(text)};
     std::string raw;
@@ -141,9 +84,13 @@ Status apply_config_text(std::string_view text, ResyncSettings& settings) {
         } else if (key == "check_interval") {
             applied = set_duration(settings.check_interval);
         } else if (key == "min_time") {
-            auto parsed = parse_min_time(value);
+            auto parsed = parse_utc_time(value);
             if (!parsed) return error(fmt::format("min_time: {}", parsed.error().context));
             settings.min_time = *parsed;
+        } else if (key == "max_offline") {
+            auto parsed = parse_max_offline(value);
+            if (!parsed) return error(fmt::format("max_offline: {}", parsed.error().context));
+            settings.max_offline = *parsed;
         } else if (key == "samples") {
             auto parsed = parse_integer(value);
             if (!parsed || *parsed < 2 || *parsed > 15) return error("samples must be 2 to 15");
@@ -180,9 +127,14 @@ Status apply_overrides(const SettingOverrides& overrides, ResyncSettings& settin
         *target = *parsed;
     }
     if (overrides.min_time) {
-        auto parsed = parse_min_time(*overrides.min_time);
+        auto parsed = parse_utc_time(*overrides.min_time);
         if (!parsed) return fail(0, "--min-time: " + parsed.error().context);
         settings.min_time = *parsed;
+    }
+    if (overrides.max_offline) {
+        auto parsed = parse_max_offline(*overrides.max_offline);
+        if (!parsed) return fail(0, "--max-offline: " + parsed.error().context);
+        settings.max_offline = *parsed;
     }
     if (settings.interval < kNsPerSec) return fail(0, "--interval must be at least 1 s");
     return {};

@@ -2,8 +2,10 @@
 // command line (which wins). Parsing is pure: text in, settings or a clear error out.
 #pragma once
 
+#include "common/plausible_time.h"
 #include "common/result.h"
 #include "common/rtc_calendar.h"
+#include "common/time_arguments.h"
 #include "common/time_ns.h"
 
 #include <optional>
@@ -13,7 +15,6 @@
 namespace guestclock {
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/guestclock/rtc_resync.conf";
-inline constexpr std::string_view kDefaultStateDirectory = "/var/lib/guestclock";
 
 struct ResyncSettings {
     std::string device;                     // empty: the RTC with hctosys=1, else rtc0
@@ -27,18 +28,13 @@ struct ResyncSettings {
     Nanoseconds interval = 60 * kNsPerSec;  // precise measurements in daemon mode
     Nanoseconds check_interval = kNsPerSec; // whole-second pause checks in daemon mode
     std::optional<Nanoseconds> min_time;    // an extra floor for plausible RTC times
+    // The longest the guest may sit switched off: sets the ceiling. nullopt: no ceiling.
+    std::optional<Nanoseconds> max_offline = kDefaultMaxOffline;
     int samples = 3;
     bool no_step = false;
     bool allow_circular_reference = false;
     std::string state_directory{kDefaultStateDirectory};
 };
-
-// "0.5", "2", "1.25s", "250ms", "100us": a non-negative duration (seconds by default), exact
-// to the nanosecond (no floating point on the way).
-Result<Nanoseconds> parse_duration(std::string_view text);
-
-// "2026-01-31", "2026-01-31 12:00:00" or "2026-01-31T12:00:00" (UTC), or "@1769860800".
-Result<Nanoseconds> parse_min_time(std::string_view text);
 
 // Applies "key = value" lines onto settings; '#' starts a comment; blank lines are ignored.
 // Unknown keys and bad values are errors naming the line, never silently skipped.
@@ -52,6 +48,7 @@ struct SettingOverrides {
     std::optional<std::string> step_threshold;
     std::optional<std::string> interval;
     std::optional<std::string> min_time;
+    std::optional<std::string> max_offline;
     bool no_step = false;
 };
 

@@ -26,7 +26,8 @@ TEST_CASE("ptp sync: acquiring, a step, locked; the offset is system minus PHC",
     clock.state.frequency_ppm = 3.5;
     FakePhc phc;
     phc.offset_ns = 20 * kNsPerMs; // the PHC 20 ms ahead: the system clock is behind
-    ClockFollower follower(clock, ServoConfig{});
+    ClockFollower follower(clock, ServoConfig{},
+                           TimeEvidence{.build_date = 1'704'067'200 * kNsPerSec});
     REQUIRE(follower.start());
     SyncMetrics state;
     state.frequency_ppb = follower.servo().frequency_ppb;

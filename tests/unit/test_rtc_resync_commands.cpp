@@ -1,6 +1,7 @@
+#include "common/plausible_time.h"
+#include "common/rtc_calendar.h"
 #include "rtc_resync/commands.h"
 #include "rtc_resync/exit_codes.h"
-#include "rtc_resync/plausible_time.h"
 #include "rtc_resync/resync_daemon.h"
 #include "tests/fakes/fake_chrony_control.h"
 #include "tests/fakes/fake_clock_adjuster.h"
@@ -120,6 +121,40 @@ TEST_CASE("a bogus RTC never moves the clock: 1970, 2000, after the last good ti
         REQUIRE(guest.once() == kExitRuntime);
     }
     REQUIRE(guest.adjuster.changed_nothing());
+}
+
+TEST_CASE("an RTC decades ahead never moves a correct clock; --force (no ceiling) does",
+          "[rtc_resync][once]") {
+    FakeGuest guest;
+    const Nanoseconds year_2065 = utc_calendar_to_epoch({2065, 1, 1, 0, 0, 0}) * kNsPerSec;
+    guest.rtc.rtc_error = year_2065 - guest.timebase.true_time();
+    {
+        LogCapture log;
+        REQUIRE(guest.once() == kExitBeyondCeiling);
+        REQUIRE(guest.adjuster.changed_nothing());
+        REQUIRE_FALSE(guest.last_good_written());
+        // The journal entry names the bound, how it was derived, and the refusal.
+        REQUIRE(log.count("beyond the ceiling") == 1);
+        REQUIRE(log.count("the system clock") == 1);
+        REQUIRE(log.count("REFUSAL=beyond_ceiling") == 1);
+        REQUIRE_THAT(guest.out.str(), Catch::Contains("\"refusal\": \"beyond_ceiling\""));
+    }
+    SECTION("a ceiling from max_offline after the last good time, the clock itself from 1982") {
+        guest.settings.max_offline = 365 * kNsPerDay;
+        guest.rtc.rtc_error = 2 * 365 * kNsPerDay;
+        guest.timebase.realtime_error =
+            utc_calendar_to_epoch({1982, 1, 1, 0, 0, 0}) * kNsPerSec - guest.timebase.true_time();
+        LogCapture log;
+        REQUIRE(guest.once() == kExitBeyondCeiling);
+        REQUIRE(log.count("the build date") == 1);
+        REQUIRE(guest.adjuster.changed_nothing());
+    }
+    SECTION("the operator's override") {
+        guest.settings.max_offline.reset(); // once --force, or max_offline = unlimited
+        REQUIRE(guest.once() == kExitOk);
+        REQUIRE(guest.adjuster.steps.size() == 1);
+        REQUIRE(abs_ns(guest.adjuster.steps[0] - guest.rtc.rtc_error) < 100 * kNsPerUs);
+    }
 }
 
 TEST_CASE("once stands down beside synchronised chronyd but steps a pause", "[rtc_resync][once]") {

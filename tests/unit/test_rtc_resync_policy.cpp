@@ -1,10 +1,10 @@
+#include "common/rtc_calendar.h"
 #include "rtc_resync/clock_situation.h"
 #include "rtc_resync/correction_policy.h"
 #include "rtc_resync/exit_codes.h"
 #include "rtc_resync/frequency_servo.h"
 #include "rtc_resync/jump_detection.h"
 #include "rtc_resync/offset_estimate.h"
-#include "rtc_resync/plausible_time.h"
 #include "rtc_resync/reference_gate.h"
 
 #include <catch2/catch.hpp>
@@ -30,8 +30,14 @@ std::vector<RtcEdge> edges_with_offsets(std::initializer_list<Nanoseconds> offse
     return edges;
 }
 
+GateLimits limits_from(TimeEvidence evidence) {
+    GateLimits limits;
+    limits.evidence = evidence;
+    return limits;
+}
+
 GateLimits limits_around_now() {
-    return plausible_limits(kNow - 86400 * kNsPerSec, std::nullopt, std::nullopt);
+    return limits_from({kNow - kNsPerDay, std::nullopt, std::nullopt});
 }
 
 OffsetEstimate estimate(Nanoseconds offset) {
@@ -75,31 +81,28 @@ TEST_CASE("the gate refuses RTC dates before the floor: 1970, 2000, before --min
         REQUIRE_THAT(verdict.reason, Catch::Contains("before the build date"));
         REQUIRE(exit_code_for(verdict.refusal) == kExitBeforeFloor);
     }
-    const GateLimits min_time = plausible_limits(0, kNow + 3600 * kNsPerSec, std::nullopt);
+    const GateLimits min_time = limits_from({0, kNow + 3600 * kNsPerSec, std::nullopt});
     REQUIRE(check_reference(edges_with_offsets({0, 0}), min_time).refusal == Refusal::before_floor);
     REQUIRE_THAT(check_reference(edges_with_offsets({0, 0}), min_time).reason,
                  Catch::Contains("--min-time"));
 }
 
-TEST_CASE("the floor is the latest of build date, --min-time and last known good",
+TEST_CASE("the gate refuses an RTC decades ahead of a correct clock, with its own exit code",
           "[rtc_resync][gate]") {
-    const GateLimits build_only = plausible_limits(100, std::nullopt, std::nullopt);
-    REQUIRE(build_only.floor_ns == 100);
-    REQUIRE(build_only.ceiling_ns == 100 + kPlausibleYearsAhead);
-    const GateLimits older_min = plausible_limits(100, 50, 80);
-    REQUIRE(older_min.floor_ns == 100); // nothing lowers the build-date floor
-    REQUIRE(older_min.floor_source == "build date");
-    const GateLimits last_good = plausible_limits(100, 150, 200);
-    REQUIRE(last_good.floor_ns == 200);
-    REQUIRE(last_good.floor_source == "last known good time");
-}
-
-TEST_CASE("the gate refuses an RTC far in the future", "[rtc_resync][gate]") {
-    GateLimits limits = limits_around_now();
-    limits.ceiling_ns = kNow - kNsPerSec;
-    const GateVerdict verdict = check_reference(edges_with_offsets({0, 0}), limits);
+    // The system clock is right; the RTC reads 2065.
+    const Nanoseconds year_2065 = utc_calendar_to_epoch({2065, 1, 1, 0, 0, 0}) * kNsPerSec;
+    std::vector<RtcEdge> edges = edges_with_offsets({0, 0});
+    for (auto& edge : edges)
+        edge.rtc_time_ns += year_2065 - kNow;
+    const GateVerdict verdict = check_reference(edges, limits_around_now());
     REQUIRE(verdict.refusal == Refusal::beyond_ceiling);
+    REQUIRE_THAT(verdict.reason, Catch::Contains("beyond the ceiling"));
+    REQUIRE_THAT(verdict.reason, Catch::Contains("max_offline"));
     REQUIRE(exit_code_for(verdict.refusal) == kExitBeyondCeiling);
+
+    GateLimits unlimited = limits_around_now();
+    unlimited.evidence.max_offline.reset();
+    REQUIRE(check_reference(edges, unlimited).accepted());
 }
 
 TEST_CASE("the gate refuses edges that disagree, and too few of them", "[rtc_resync][gate]") {

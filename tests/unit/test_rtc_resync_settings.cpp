@@ -1,5 +1,4 @@
 #include "common/rtc_calendar.h"
-#include "rtc_resync/plausible_time.h"
 #include "rtc_resync/settings.h"
 
 #include <catch2/catch.hpp>
@@ -14,22 +13,25 @@ TEST_CASE("durations parse exactly, with or without units", "[rtc_resync][settin
     REQUIRE(*parse_duration("250ms") == 250 * kNsPerMs);
     REQUIRE(*parse_duration("100us") == 100 * kNsPerUs);
     REQUIRE(*parse_duration("0.000000001") == 1);
+    REQUIRE(*parse_duration("30d") == 30 * kNsPerDay);
+    REQUIRE(*parse_duration("10y") == 10 * kNsPerYear);
     for (const char* bad :
          {"", "s", "-1", "+1", "1.2.3", "abc", "1 s", "1e3", "99999999999999999999"})
         REQUIRE_FALSE(parse_duration(bad));
 }
 
 TEST_CASE("--min-time takes dates, date-times and epoch seconds", "[rtc_resync][settings]") {
-    REQUIRE(*parse_min_time("2026-01-31") ==
+    REQUIRE(*parse_utc_time("2026-01-31") ==
             utc_calendar_to_epoch({2026, 1, 31, 0, 0, 0}) * kNsPerSec);
-    REQUIRE(*parse_min_time("2026-01-31 12:30:00") ==
+    REQUIRE(*parse_utc_time("2026-01-31 12:30:00") ==
             utc_calendar_to_epoch({2026, 1, 31, 12, 30, 0}) * kNsPerSec);
-    REQUIRE(*parse_min_time("2026-01-31T12:30:00") ==
+    REQUIRE(*parse_utc_time("2026-01-31T12:30:00") ==
             utc_calendar_to_epoch({2026, 1, 31, 12, 30, 0}) * kNsPerSec);
-    REQUIRE(*parse_min_time("@1769860800") == 1'769'860'800LL * kNsPerSec);
+    REQUIRE(*parse_utc_time("@1769860800") == 1'769'860'800LL * kNsPerSec);
     for (const char* bad : {"", "2026-02-30", "2026-01-31x", "2026-01-31 25:00:00", "@", "@-5",
                             "31.01.2026", "2026-01"})
-        REQUIRE_FALSE(parse_min_time(bad));
+        REQUIRE_FALSE(parse_utc_time(bad));
+    REQUIRE_FALSE(parse_utc_time("@9223372037")); // past the int64 nanosecond range
 }
 
 TEST_CASE("the configuration file sets every key, and rejects what it does not know",
@@ -95,18 +97,25 @@ TEST_CASE("command-line values override the file", "[rtc_resync][settings]") {
     REQUIRE_FALSE(apply_overrides(bad, settings));
 }
 
-TEST_CASE("build dates and last-known-good files parse", "[rtc_resync][floor]") {
-    REQUIRE(*parse_build_date("Nov 21 2026") ==
-            utc_calendar_to_epoch({2026, 11, 21, 0, 0, 0}) * kNsPerSec);
-    REQUIRE(*parse_build_date("Feb  1 2027") ==
-            utc_calendar_to_epoch({2027, 2, 1, 0, 0, 0}) * kNsPerSec);
-    for (const char* bad : {"", "Nov 21 26", "Foo 21 2026", "Feb 30 2026", "Nov 2x 2026"})
-        REQUIRE_FALSE(parse_build_date(bad));
-    REQUIRE(build_date_ns() > utc_calendar_to_epoch({2026, 1, 1, 0, 0, 0}) * kNsPerSec);
+TEST_CASE("max_offline sets the ceiling from the file or --max-offline, unlimited lifts it",
+          "[rtc_resync][settings]") {
+    ResyncSettings settings;
+    REQUIRE(settings.max_offline == kDefaultMaxOffline);
+    REQUIRE(apply_config_text("max_offline = 400d\n", settings));
+    REQUIRE(settings.max_offline == 400 * kNsPerDay);
+    REQUIRE(apply_config_text("max_offline = unlimited\n", settings));
+    REQUIRE_FALSE(settings.max_offline);
 
-    REQUIRE(parse_last_good("1800000000\n") == 1'800'000'000LL * kNsPerSec);
-    REQUIRE(parse_last_good(format_last_good(1'800'000'000LL * kNsPerSec + 5)) ==
-            1'800'000'000LL * kNsPerSec);
-    for (const char* bad : {"", "\n", "-5\n", "0\n", "12abc\n", "1800000000 1\n"})
-        REQUIRE_FALSE(parse_last_good(bad));
+    SettingOverrides overrides;
+    overrides.max_offline = "5y";
+    REQUIRE(apply_overrides(overrides, settings));
+    REQUIRE(settings.max_offline == 5 * kNsPerYear);
+
+    ResyncSettings untouched;
+    auto refused = apply_config_text("max_offline = 10\n", untouched);
+    REQUIRE_FALSE(refused);
+    REQUIRE_THAT(refused.error().context, Catch::Contains("line 1: max_offline"));
+    overrides.max_offline = "soon";
+    REQUIRE_FALSE(apply_overrides(overrides, untouched));
+    REQUIRE(untouched.max_offline == kDefaultMaxOffline);
 }

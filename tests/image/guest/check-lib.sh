@@ -3,6 +3,9 @@
 ok()   { echo "ok - $*" >&3; }
 fail() { echo "not ok - $*" >&3; }
 skip() { echo "ok - $1 # SKIP $2" >&3; }
+# missing DESCRIPTION WHAT: the check's subject (a unit, a tool, a file the package writes) is not
+# there. That is a failure, never a skip: a package that lost a unit must fail the tier.
+missing() { fail "$1 ($2 is missing)"; }
 diag() { local line; while IFS= read -r line; do echo "# $line" >&3; done <<<"$*"; }
 result() { # result STATUS DESCRIPTION: ok when STATUS is 0
     if (($1 == 0)); then ok "$2"; else fail "$2"; fi
@@ -67,7 +70,7 @@ check_boot() {
 
 check_ptp_kvm_loaded() {
     local unit=ptp-kvm-load.service
-    if ! unit_installed $unit; then skip "ptp_kvm loaded by $unit" "$unit not installed yet"; return; fi
+    if ! unit_installed $unit; then missing "ptp_kvm loaded by $unit" $unit; return; fi
     loaded() {
         [[ -d /sys/module/ptp_kvm ]] &&
             [[ $(systemctl show -P Result $unit) == success ]] &&
@@ -82,7 +85,7 @@ check_ptp_kvm_loaded() {
 
 check_ptp_kvm_node() {
     if [[ ! -d /sys/module/ptp_kvm ]] && ! unit_installed ptp-kvm-load.service; then
-        skip "/dev/ptp_kvm is the KVM virtual PTP clock" "nothing installed loads ptp_kvm yet"
+        missing "/dev/ptp_kvm is the KVM virtual PTP clock" "ptp_kvm (nothing installed loads it)"
         return
     fi
     wait_for 30 test -e /dev/ptp_kvm
@@ -131,7 +134,7 @@ has_dropin() { [[ -n $(dropin) ]]; }
 # written it at boot, after ptp-kvm-load.service and before chronyd started.
 check_chrony_dropin() {
     local unit=ptp-kvm-chrony.service desc="ptp-kvm-chrony.service wrote the chrony drop-in at boot"
-    if ! unit_installed $unit; then skip "$desc" "$unit not installed yet"; return; fi
+    if ! unit_installed $unit; then missing "$desc" $unit; return; fi
     wait_for 60 has_dropin
     local file ran wrote ours chrony_start
     file=$(dropin)
@@ -151,7 +154,7 @@ check_chrony_dropin() {
 
 check_chrony_selected() {
     if [[ -z $(dropin) ]]; then
-        skip "chronyc sources shows #* PHC0" "no chrony drop-in to select from"
+        missing "chronyc sources shows #* PHC0" "the chrony drop-in"
         return
     fi
     selected() { chronyc -n sources 2>/dev/null | grep -q '^#\* PHC0'; }
@@ -163,9 +166,9 @@ check_chrony_selected() {
 check_rtc_resync() {
     local unit=rtc-resync.service
     if ! unit_installed $unit; then
-        skip "$unit is active" "$unit not installed yet"
-        skip "$unit logged to the journal" "$unit not installed yet"
-        skip "$unit stands down beside synchronised chronyd" "$unit not installed yet"
+        missing "$unit is active" $unit
+        missing "$unit logged to the journal" $unit
+        missing "$unit stands down beside synchronised chronyd" $unit
         return
     fi
     wait_for 30 systemctl -q is-active $unit
@@ -183,15 +186,16 @@ check_rtc_resync() {
         result $? "$unit stands down beside synchronised chronyd"
         diag "$(journalctl -b -q -o cat -u $unit --no-pager | grep -iE 'chrony|slew|stand' | tail -n 3)"
     else
+        # Not this check's subject: check_chrony_selected has already failed for it.
         skip "$unit stands down beside synchronised chronyd" "chronyd has no selected source"
     fi
 }
 
 check_audit() {
     if ! command -v clocksource_audit >/dev/null; then
-        skip "clocksource_audit --expect (this guest's scenario) exits 0" "not installed yet"
-        skip "clocksource_audit --expect (the other scenario) exits 1" "not installed yet"
-        skip "clocksource_audit --prometheus writes textfile metrics" "not installed yet"
+        missing "clocksource_audit --expect (this guest's scenario) exits 0" clocksource_audit
+        missing "clocksource_audit --expect (the other scenario) exits 1" clocksource_audit
+        missing "clocksource_audit --prometheus writes textfile metrics" clocksource_audit
         return
     fi
     # Under TCG there is no kvm-clock; on a KVM host the same image would be in the other scenario.
@@ -218,7 +222,7 @@ check_audit() {
 check_pause() {
     local secs=$1 desc="clock right again within 3 s after a $1 s pause"
     if ! unit_installed rtc-resync.service && [[ -z $(dropin) ]]; then
-        skip "$desc" "neither rtc-resync.service nor the chrony drop-in installed yet"
+        missing "$desc" "rtc-resync.service and the chrony drop-in"
         return
     fi
     local before paused t0 o=0 elapsed=0 fixed=""
@@ -273,8 +277,8 @@ check_sync_refuses() {
 # the servo run, which only a real start shows.
 check_sync_sandbox() {
     local unit=ptp-kvm-sync.service desc="ptp-kvm-sync.service runs under its sandbox"
-    if ! unit_installed $unit; then skip "$desc" "$unit not installed yet"; return; fi
-    if [[ ! -e /dev/ptp_kvm ]]; then skip "$desc" "no /dev/ptp_kvm to follow"; return; fi
+    if ! unit_installed $unit; then missing "$desc" $unit; return; fi
+    if [[ ! -e /dev/ptp_kvm ]]; then missing "$desc" "/dev/ptp_kvm, the clock it follows,"; return; fi
     mkdir -p /run/systemd/system/$unit.d
     printf '[Unit]\nConditionPathExists=\n' >/run/systemd/system/$unit.d/image-test.conf
     systemctl daemon-reload
@@ -310,9 +314,9 @@ check_sync_sandbox() {
 check_chrony_dropin_follows_clock() {
     local unit=ptp-kvm-chrony.service
     local desc="without a paravirtual PHC $unit removes its drop-in, and writes it back with one"
-    if ! unit_installed $unit; then skip "$desc" "$unit not installed yet"; return; fi
+    if ! unit_installed $unit; then missing "$desc" $unit; return; fi
     if [[ ! -d /sys/module/ptp_kvm || -z $(dropin) ]]; then
-        skip "$desc" "no ptp_kvm or no drop-in to start from"
+        missing "$desc" "ptp_kvm or the drop-in to start from"
         return
     fi
     # The sync test's condition override would let udev start the servo when the clock returns.

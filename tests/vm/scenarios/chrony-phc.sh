@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 6.1
+# vm-kind: harness
 # vm-timeout: 180
 # A real chronyd with "refclock PHC /dev/ptp_kvm poll 2" locks to the ptp_kvm stand-in
 # ("#* PHC0") and follows an offset injected into it: to a real client, the stand-in behaves

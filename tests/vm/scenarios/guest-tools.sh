@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kind: harness
 # The guest runs the real tools, not busybox look-alikes: sh is bash, hwclock is util-linux's,
 # modprobe is kmod's, also when run through timeout or env (busybox prefers its own applets).
 

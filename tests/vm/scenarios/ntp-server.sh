@@ -1,6 +1,7 @@
 #!/bin/sh
 # vm-net: ntp
 # vm-timeout: 90
+# vm-kind: harness
 # Harness self-check of "# vm-net: ntp": the host's chronyd, serving NTP in a network namespace
 # of its own, is reachable at $NTP_SERVER over the guest's virtio-net, and a guest chronyd
 # polling it every second synchronises to it ("^*").

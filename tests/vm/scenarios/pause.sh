@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 6.1
+# vm-kind: harness
 # The seeds' snapshot/pause problem, reproduced: while qemu is stopped the guest's clocks stand
 # still and the RTC (clock=host) runs on, so after QMP stop for 5 s and cont, the system clock
 # trails the RTC by 5 s. The ptp_kvm stand-in's host clock jumps ahead with it (pause_vm moves

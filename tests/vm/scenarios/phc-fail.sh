@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 6.1
+# vm-kind: harness
 # The stand-in's fault knobs behave like the failures issue 5 must handle: fail=1 makes every
 # PHC reading fail with EIO (and fail=0 heals it); crosststamp_err makes only
 # PTP_SYS_OFFSET_PRECISE fail; operations the real driver lacks are refused; refuse=1 is

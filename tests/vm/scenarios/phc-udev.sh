@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 6.1
+# vm-kind: harness
 # udev in the guest sees the ptp_kvm stand-in: Debian's rule (50-udev-default.rules) makes
 # /dev/ptp_kvm for the PHC named "KVM virtual PTP"; the e1000e's PHC is there too, named
 # otherwise, and /dev/ptp_kvm never points at it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kind: harness
 # vm-qemu: -rtc base=2000-01-01
 # A host that gives the guest a bogus RTC date (for the refusal tests of rtc_resync):
 # qemu started with -rtc base=2000-01-01 keeps clock=host's rate but reads 2000.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kind: harness
 # /dev/rtc0 is qemu's MC146818 driven by rtc_cmos, it ticks with update interrupts, and the
 # kernel's hctosys left the guest clock within 1 s of it at boot.
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 6.1
+# vm-kind: harness
 # qemu's emulated RTC keeps host time in whole seconds, but its second edges fall where qemu
 # started, not on the host's second boundaries: a guest stepped exactly onto the RTC's edges
 # still trails the host's clock by a constant fraction of a second (0 to 1 s, fixed per boot).

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 7
+# vm-kind: harness
 # Harness self-check of snapshot_save/snapshot_revert, fork-like: the first return of
 # snapshot_save says "saved"; after snapshot_revert (stop, 3 s, loadvm, cont) the guest is back
 # inside snapshot_save, which returns a second time with "restored", and what was reported in

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 6.1
+# vm-kind: harness
 # The ptp_kvm stand-in's host-clock model does what its knobs say, so that other scenarios can
 # trust it: freq_ppb makes it run fast against the guest (and changing it does not make it
 # jump), offset_ns moves it, jitter_ns adds bounded noise, reads counts readings.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # vm-kernel: 7
+# vm-kind: harness
 # Harness self-check, the counterpart of vmclock-device: without "-device vmclock" the same
 # kernel and initramfs (ptp_vmclock is in it) give no vmclock device.
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # vm-kernel: 7
 # vm-qemu: -device vmclock
+# vm-kind: harness
 # Harness self-check: qemu's vmclock device reaches the guest. udev loads ptp_vmclock by its
 # ACPI modalias (AMZNC10C) during coldplug, so /dev/vmclock0 is there before any scenario, and
 # its page starts with the magic "VCLK". vmclock-device-none is the same boot without it.
