@@ -42,7 +42,10 @@ wait_until 10 sh -c "[ \$(grep -c ACTION= daemon.log) -ge $((actions_before + 2)
 diag "full measurement after the step done $(since_resume) s after the resume"
 grep "ACTION=" daemon.log | tail -n 2 | while IFS= read -r l; do diag "$l"; done
 after=$(independent_offset_ns)
-check_range "independent |offset| after the daemon's correction (ms)" "$(abs_ms "$after")" 0 2
+# 5 ms, not the 2 ms bar of bench/bench_rtc_resync: with two TCG guests sharing 2 cores the
+# 7.x kernel measured 2.6-3.2 ms here on a quiet host (polled edges widen under emulation);
+# a tool that missed the edge would be off by up to a second.
+check_range "independent |offset| after the daemon's correction (ms)" "$(abs_ms "$after")" 0 5
 
 # The textfile followed: rewritten by the full measurement after the quick step, whose offset
 # is that step's residue, and it counts the steps the log shows.

@@ -21,8 +21,11 @@ err_s=$(($(date +%s) - $(host_time_ns) / 1000000000))
 check_range "after once the system clock agrees with the host's UTC (whole s)" "$err_s" -1 1
 status=$(rtc_resync status --json 2>/dev/null)
 off=$(echo "$status" | sed -n 's/^  "offset_ns": \(-*[0-9]*\).*/\1/p')
-check_range "status (local time) then finds |offset| below 2 ms (ms)" \
-    "$(awk -v n="$off" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }')" 0 2
+# 5 ms, not the 2 ms bar of bench/bench_rtc_resync: with two TCG guests sharing 2 cores the
+# 7.x kernel measured 2.6-3.2 ms here on a quiet host (polled edges widen under emulation);
+# a tool that missed the edge would be off by up to a second.
+check_range "status (local time) then finds |offset| below 5 ms (ms)" \
+    "$(awk -v n="$off" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e6 }')" 0 5
 rtc_resync --utc status >/dev/null 2>&1
 utc_off=$(rtc_resync --utc status --json 2>/dev/null | sed -n 's/^  "offset_ns": \(-*[0-9]*\).*/\1/p')
 check_range "--utc overrides /etc/adjtime: the same RTC read as UTC is an hour off (h)" \

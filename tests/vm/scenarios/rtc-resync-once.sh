@@ -19,8 +19,11 @@ for delta in 37 -37; do
     diag "date moved by $delta s: offset before $(ns_to_s "$wrong") s, after once $after ns"
     check "once exits 0 after a $delta s error" test "$rc" = 0
     check "once stepped ($delta s)" sh -c "echo '$out' | grep -q '\"action\": \"step\"'"
+    # 5 ms, not the 2 ms bar of bench/bench_rtc_resync: with two TCG guests sharing 2 cores the
+    # 7.x kernel measured 2.6-3.2 ms here on a quiet host (polled edges widen under emulation);
+    # a tool that missed the edge would be off by up to a second.
     check_range "independent |offset| after once ($delta s), ms" \
-        "$(abs_ms "$after")" 0 2
+        "$(abs_ms "$after")" 0 5
 done
 
 check "once --dry-run changes nothing" sh -c '
