@@ -50,8 +50,10 @@ Status VmclockWatch::attach(Daemon& loop) {
 void VmclockWatch::drain_events() {
     while (true) {
         auto waited = misc_events_->wait(0);
-        if (!waited || !*waited) break;
-        device_event(**waited);
+        if (!waited) break;
+        const std::optional<DeviceEvent>& event = *waited;
+        if (!event) break;
+        device_event(*event);
     }
     check();
 }

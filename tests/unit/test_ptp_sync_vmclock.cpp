@@ -33,8 +33,14 @@ TEST_CASE("sync: a vmclock disruption is seen on the watch's own wake-ups and co
     SyncService service(options, TimeEvidence{}, adjuster, **daemon);
     REQUIRE(service.start());
     FakeDeviceFinder finder;
-    finder.devices.push_back({"misc", "vmclock0", "/sys/devices/virtual/misc/vmclock0",
-                              "/dev/vmclock0", "", {}, {}, {}});
+    finder.devices.push_back({"misc",
+                              "vmclock0",
+                              "/sys/devices/virtual/misc/vmclock0",
+                              "/dev/vmclock0",
+                              "",
+                              {},
+                              {},
+                              {}});
     FakeVmclock vmclock;
     REQUIRE(service.watch_vmclock(finder, FakeVmclockView::opener(vmclock), nullptr));
     vmclock.page.disruption_marker = 2; // the revert, after the watch took its baseline
@@ -43,8 +49,9 @@ TEST_CASE("sync: a vmclock disruption is seen on the watch's own wake-ups and co
     bool counted = false;
     auto timer = (*daemon)->add_periodic(50 * kNsPerMs, [&] {
         service.tick();
-        counted = read_file(options.prometheus)
-                      .find("guestclock_ptp_kvm_sync_disruptions_total 1\n") != std::string::npos;
+        counted =
+            read_file(options.prometheus).find("guestclock_ptp_kvm_sync_disruptions_total 1\n") !=
+            std::string::npos;
         // A bound for failure, not a timing: the watch reads the page every 250 ms.
         if (counted || ++ticks == 200) (*daemon)->exit(0);
     });
