@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm-kernel: 6.1
 # vm-qemu: -rtc base=2065-01-01
 # An RTC decades ahead (qemu -rtc base=2065-01-01, as a host with a mistyped date gives it) must
 # never move a correct clock: once refuses with exit code 11 and says which ceiling and why,
