@@ -32,7 +32,8 @@ unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
-.PHONY: all deps audit check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
+.SECONDEXPANSION:
+.PHONY: fuzz all deps audit check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
         install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
@@ -109,8 +110,34 @@ vm-shell: $(BINS)
 bench: $(BINS)
 	bench/run $(BUILD)
 
+# libFuzzer targets (tests/fuzz/fuzz_NAME.cpp) for the parsers of what others write, built with
+# clang's fuzzer, ASan and UBSan; each runs FUZZ_SECONDS from its committed seed corpus, copied
+# under $(BUILD) so the tree stays clean, and prints its executions and coverage.
+FUZZ_CXX     ?= clang++-19
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS   := -std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+# What each target links besides itself.
+fuzz_vmclock_SOURCES := common/vmclock.cpp common/result.cpp common/time_ns.cpp
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.cpp $$(fuzz_%_SOURCES)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_FLAGS) $^ -lfmt -o $@
+
+fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(BUILD)/fuzz/corpus-$$t && cp -r tests/fuzz/corpus/$$t $(BUILD)/fuzz/corpus-$$t; \
+	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        $(BUILD)/fuzz/corpus-$$t > $(BUILD)/fuzz/$$t.log 2>&1 \
+	        || { tail -n 40 $(BUILD)/fuzz/$$t.log; echo "fuzz $$t: FOUND A FAILURE"; exit 1; }; \
+	    printf 'fuzz %s: %s executions, coverage %s edges, %s s\n' $$t \
+	        "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz/$$t.log)" \
+	        "$$(grep -o 'cov: [0-9]*' $(BUILD)/fuzz/$$t.log | tail -n 1 | cut -d' ' -f2)" \
+	        $(FUZZ_SECONDS); \
+	done
+
 SOURCES = $(wildcard common/*.cpp common/*.h $(addsuffix /*.cpp,$(TOOLS)) $(addsuffix /*.h,$(TOOLS)) \
-                     tests/unit/*.cpp tests/fakes/*.h tests/fakes/*.cpp)
+                     tests/unit/*.cpp tests/fakes/*.h tests/fakes/*.cpp tests/fuzz/*.cpp)
 TIDY_SOURCES = $(filter %.cpp,$(filter-out tests/%,$(SOURCES)))
 
 lint:
