@@ -77,31 +77,18 @@ TextfileMetrics format_sync_metrics(const SyncMetrics& m) {
         metrics.gauge("guestclock_ptp_kvm_sync_last_step_timestamp_seconds",
                       "Unix time of the last step.", timestamp_seconds(m.stepped_at_ns));
     }
-    metrics.describe("guestclock_ptp_kvm_sync_disruptions_total",
-                     "Snapshot restores and migrations the vmclock page reported since the servo "
-                     "started.",
-                     "counter");
-    metrics.add("guestclock_ptp_kvm_sync_disruptions_total", static_cast<double>(m.disruptions));
-    if (m.disruptions > 0)
-        metrics.gauge("guestclock_ptp_kvm_sync_last_disruption_timestamp_seconds",
-                      "Unix time the vmclock page last reported a restore or migration.",
-                      timestamp_seconds(m.disrupted_at_ns));
+    add_disruption_metrics(metrics, "guestclock_ptp_kvm_sync", m.disruptions);
     return metrics;
 }
 
-void record_disruption(SyncMetrics& metrics, Nanoseconds now_ns) {
-    ++metrics.disruptions;
-    metrics.disrupted_at_ns = now_ns;
-}
-
 bool SyncMetricsPacer::due(const SyncMetrics& metrics, Nanoseconds now_monotonic_ns) {
-    const bool changed =
-        metrics.state != state_ || metrics.steps != steps_ || metrics.disruptions != disruptions_;
+    const bool changed = metrics.state != state_ || metrics.steps != steps_ ||
+                         metrics.disruptions.count != disruptions_;
     if (written_at_ && !changed && now_monotonic_ns - *written_at_ < kEvery) return false;
     written_at_ = now_monotonic_ns;
     state_ = metrics.state;
     steps_ = metrics.steps;
-    disruptions_ = metrics.disruptions;
+    disruptions_ = metrics.disruptions.count;
     return true;
 }
 

@@ -4,6 +4,7 @@
 // with numbers.
 #pragma once
 
+#include "common/disruption_metrics.h"
 #include "common/textfile_metrics.h"
 #include "common/time_ns.h"
 #include "ptp_kvm_helper/clock_follower.h"
@@ -35,9 +36,7 @@ struct SyncMetrics {
     std::optional<Nanoseconds> last_step_ns; // added to the clock (positive: moved forward)
     Nanoseconds stepped_at_ns = 0;           // Unix time
 
-    // Snapshot restores and migrations the vmclock page reported since the servo started.
-    std::uint64_t disruptions = 0;
-    Nanoseconds disrupted_at_ns = 0; // Unix time the last one was seen
+    DisruptionCount disruptions; // reported by the vmclock page since the servo started
 };
 
 // Records one successful update. locked: the servo's state after it. now_ns: CLOCK_REALTIME
@@ -47,9 +46,6 @@ void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool lock
 
 // An update without a reading: holdover while a device is open, else waiting for one.
 void record_no_reading(SyncMetrics& metrics, bool device_open);
-
-// The vmclock page's markers changed; now_ns: CLOCK_REALTIME when it was seen.
-void record_disruption(SyncMetrics& metrics, Nanoseconds now_ns);
 
 // Whether the textfile is due: at once when the state, the step or the disruption count changed,
 // else at most every `every`. The servo updates every second; a scrape comes every 15 s or more,

@@ -119,7 +119,7 @@ void SyncService::close_device() {
 }
 
 void SyncService::disrupted() {
-    record_disruption(metrics_, now_ns(CLOCK_REALTIME));
+    metrics_.disruptions.record(now_ns(CLOCK_REALTIME));
     follower_.reset_device();
     fire_soon_();
 }

@@ -65,11 +65,6 @@ void record_measurement(ResyncMetrics& metrics, const Measurement& measurement,
     }
 }
 
-void record_disruption(ResyncMetrics& metrics, Nanoseconds now_ns) {
-    ++metrics.disruptions;
-    metrics.disrupted_at_ns = now_ns;
-}
-
 void record_waiting_for_rtc(ResyncMetrics& metrics) {
     metrics.state = ResyncState::waiting_for_rtc;
     metrics.refusal = Refusal::none;
@@ -123,15 +118,7 @@ TextfileMetrics format_resync_metrics(const ResyncMetrics& m) {
     metrics.gauge("guestclock_rtc_resync_frequency_ppm",
                   "Frequency correction the servo holds in the kernel.", m.frequency_ppb / 1000.0);
 
-    metrics.describe("guestclock_rtc_resync_disruptions_total",
-                     "Snapshot restores and migrations the vmclock page reported since the "
-                     "daemon started.",
-                     "counter");
-    metrics.add("guestclock_rtc_resync_disruptions_total", static_cast<double>(m.disruptions));
-    if (m.disruptions > 0)
-        metrics.gauge("guestclock_rtc_resync_last_disruption_timestamp_seconds",
-                      "Unix time the vmclock page last reported a restore or migration.",
-                      timestamp_seconds(m.disrupted_at_ns));
+    add_disruption_metrics(metrics, "guestclock_rtc_resync", m.disruptions);
     return metrics;
 }
 

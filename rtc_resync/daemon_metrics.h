@@ -3,6 +3,7 @@
 // format_resync_metrics makes the textfile; tests do the same with numbers.
 #pragma once
 
+#include "common/disruption_metrics.h"
 #include "common/textfile_metrics.h"
 #include "common/time_ns.h"
 #include "rtc_resync/correction.h"
@@ -39,9 +40,7 @@ struct ResyncMetrics {
 
     double frequency_ppb = 0; // the correction the servo holds in the kernel
 
-    // Snapshot restores and migrations the vmclock page reported since the daemon started.
-    std::uint64_t disruptions = 0;
-    Nanoseconds disrupted_at_ns = 0; // Unix time the last one was seen
+    DisruptionCount disruptions; // reported by the vmclock page since the daemon started
 };
 
 // Records one measurement and its decision. corrected_ns: what was added to the clock (the step,
@@ -50,9 +49,6 @@ struct ResyncMetrics {
 void record_measurement(ResyncMetrics& metrics, const Measurement& measurement,
                         const Decision& decision, std::optional<Nanoseconds> corrected_ns,
                         Nanoseconds now_ns);
-
-// The vmclock page's markers changed; now_ns: CLOCK_REALTIME when it was seen.
-void record_disruption(ResyncMetrics& metrics, Nanoseconds now_ns);
 
 // The RTC is gone or failed.
 void record_waiting_for_rtc(ResyncMetrics& metrics);

@@ -216,7 +216,7 @@ void ResyncDaemon::clock_was_set() {
 }
 
 void ResyncDaemon::disrupted(const VmclockDisruption& /*disruption*/) {
-    record_disruption(metrics_, devices_.timebase.now().realtime);
+    metrics_.disruptions.record(devices_.timebase.now().realtime);
     metrics_changed_ = true;
     servo_.forget();
     auto found = situation_now();

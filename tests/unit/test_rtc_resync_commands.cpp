@@ -487,14 +487,14 @@ TEST_CASE("a vmclock disruption is measured and stepped at once, however small",
     // What the servo learnt is void after a migration.
     REQUIRE(rig.guest.adjuster.frequencies_ppb == std::vector<double>{0.0});
     REQUIRE(rig.daemon->frequency_ppb() == 0.0);
-    REQUIRE(rig.daemon->metrics().disruptions == 1);
-    REQUIRE(rig.daemon->metrics().disrupted_at_ns > 0);
+    REQUIRE(rig.daemon->metrics().disruptions.count == 1);
+    REQUIRE(rig.daemon->metrics().disruptions.last_at_ns > 0);
     // The page says nothing new: nothing more happens.
     rig.guest.timebase.realtime_error = 0;
     rig.daemon->check_vmclock();
     rig.daemon->check();
     REQUIRE(rig.guest.adjuster.steps.size() == 1);
-    REQUIRE(rig.daemon->metrics().disruptions == 1);
+    REQUIRE(rig.daemon->metrics().disruptions.count == 1);
     auto text = format_resync_metrics(rig.daemon->metrics()).text();
     REQUIRE_THAT(text, Catch::Contains("guestclock_rtc_resync_disruptions_total 1"));
 }
@@ -531,7 +531,7 @@ TEST_CASE("beside a synchronised chronyd a disruption asks chronyd to step",
     rig.daemon->follow_chrony_request();
     REQUIRE(rig.chrony.count("makestep") == 1);
     REQUIRE(rig.guest.adjuster.changed_nothing());
-    REQUIRE(rig.daemon->metrics().disruptions == 1);
+    REQUIRE(rig.daemon->metrics().disruptions.count == 1);
 }
 
 TEST_CASE("a jump chronyd was asked to step but did not is ours after the grace",
