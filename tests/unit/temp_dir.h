@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -32,3 +33,9 @@ class TempDir {
   private:
     std::filesystem::path path_;
 };
+
+// A whole file as text ("" when it cannot be read), for checking what the code under test wrote.
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}

@@ -9,15 +9,6 @@
 
 using namespace guestclock;
 
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-} // namespace
-
 TEST_CASE("MetricsFile writes atomically and replaces the previous figures", "[metrics][file]") {
     TempDir dir;
     MetricsFile file(dir.path() / "guestclock-test.prom");

@@ -10,15 +10,6 @@
 
 using namespace guestclock;
 
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-} // namespace
-
 // Under a real event loop: the watch's own timer reads the page; sync's ticks write the
 // textfile. There is no PHC here at all: the disruption is seen whichever clock is followed.
 TEST_CASE("sync: a vmclock disruption is seen on the watch's own wake-ups and counted",
