@@ -239,7 +239,8 @@ void ResyncDaemon::disrupted(const VmclockDisruption& /*disruption*/) {
 
 void ResyncDaemon::ask_chrony_to_step() {
     if (!devices_.chrony || settings_.no_step) return;
-    if (auto asked = chrony_request_.start(*devices_.chrony, now_ns(CLOCK_MONOTONIC)); !asked) {
+    if (auto asked = chrony_request_.start(*devices_.chrony, devices_.timebase.now().monoraw);
+        !asked) {
         spdlog::error("cannot ask chronyd to step: {}", asked.error().message());
         return;
     }
@@ -248,8 +249,14 @@ void ResyncDaemon::ask_chrony_to_step() {
 }
 
 void ResyncDaemon::follow_chrony_request() {
-    chrony_request_.poll(*devices_.chrony, now_ns(CLOCK_MONOTONIC));
+    chrony_request_.poll(*devices_.chrony, devices_.timebase.now().monoraw);
     if (!chrony_request_.active() && chrony_timer_) chrony_timer_->stop();
+}
+
+bool ResyncDaemon::chrony_is_correcting() {
+    if (!chrony_request_.active()) return false;
+    follow_chrony_request();
+    return chrony_request_.active();
 }
 
 Result<ClockSituation> ResyncDaemon::situation_now() {
@@ -260,6 +267,9 @@ Result<ClockSituation> ResyncDaemon::situation_now() {
 }
 
 bool ResyncDaemon::leave_jump_to_daemon() {
+    // chronyd marks the clock unsynchronised while its sources show the jump (no selectable
+    // source for a moment): the jump is still its own to step until it settles or we give up.
+    if (chrony_is_correcting()) return true;
     auto found = situation_now();
     if (!found) return false;
     const ClockSituation& situation = *found;
@@ -285,6 +295,7 @@ void ResyncDaemon::measure_and_correct() {
 
 void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
                                        std::optional<Nanoseconds> coarse_offset) {
+    if (chrony_is_correcting()) return;
     auto rtc = open_rtc();
     if (!rtc) return;
     options.scale = scale_;

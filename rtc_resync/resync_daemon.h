@@ -96,6 +96,8 @@ class ResyncDaemon {
     Result<ClockSituation> situation_now();
     // True while a synchronised time daemon is within its grace to correct a jump itself.
     bool leave_jump_to_daemon();
+    // A step asked of chronyd is still under way (polled now, so it may just have ended).
+    bool chrony_is_correcting();
     void measure_and_correct(EdgeReadOptions options, std::optional<Nanoseconds> coarse_offset);
     void rtc_event();
     void lose_rtc(const Error& error);

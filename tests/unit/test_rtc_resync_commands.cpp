@@ -534,6 +534,32 @@ TEST_CASE("beside a synchronised chronyd a disruption asks chronyd to step",
     REQUIRE(rig.daemon->metrics().disruptions.count == 1);
 }
 
+TEST_CASE("while chronyd works on the step we asked for, its unsynchronised moment is not ours",
+          "[rtc_resync][daemon][vmclock]") {
+    DaemonRig rig;
+    rig.guest.root.write("proc/412/comm", "chronyd\n");
+    rig.guest.adjuster.state.synchronized = true;
+    rig.with_vmclock();
+    rig.daemon->check_vmclock();
+    rig.guest.timebase.realtime_error = -4500 * kNsPerMs;
+    rig.vmclock.page.disruption_marker = 2;
+    rig.daemon->check_vmclock();
+    REQUIRE(rig.chrony.count("remeasure") == 1);
+    // chronyd's sources disagree across the revert: no selectable source, the kernel's clock
+    // marked unsynchronised. Our checks see a jump and no synchronised daemon.
+    rig.guest.adjuster.state.synchronized = false;
+    rig.guest.timebase.monoraw += 3 * kNsPerSec; // past the 2 s grace, within chronyd's 10 s
+    rig.daemon->check();
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+    // chronyd updates with the whole jump: we ask it to step, and it does.
+    rig.chrony.state.reference_time += 3.0;
+    rig.chrony.state.system_offset_s = 4.5;
+    rig.daemon->follow_chrony_request();
+    REQUIRE(rig.chrony.count("makestep") == 1);
+    REQUIRE(rig.guest.adjuster.changed_nothing());
+}
+
 TEST_CASE("a jump chronyd was asked to step but did not is ours after the grace",
           "[rtc_resync][daemon][vmclock]") {
     DaemonRig rig;
