@@ -64,8 +64,17 @@ check "chronyd's step was the one we asked for" \
 check "chronyd has the clock right again soon after" \
     wait_until 10 grep -q "chronyd has the clock right again" daemon.log
 grep "at our request\|right again" daemon.log | while IFS= read -r l; do diag "$l"; done
+# A sample straddling the revert can leave chronyd's first estimates up to a tenth of a second
+# short (seen once in ten runs: steps of 0.41 s, then 3.72 s, 108 ms left); its own slewing
+# takes that out within seconds at this poll. What a user needs is the clock near the host's
+# soon, so the check waits for it rather than reading one instant.
+moved_ms() { _o=$(host_offset_ns) && abs_ms $((_o - offset_before)); }
+near_host() { awk -v m="$(moved_ms)" 'BEGIN { exit !(m != "" && m < 50) }'; }
+settle_start=$(uptime_frac)
+wait_until 15 near_host
 offset=$(host_offset_ns)
 diag "host - guest: $(ns_to_s "$offset_before") s before the revert, $(ns_to_s "$offset") s after"
+diag "within 50 ms of the host's time $(awk -v a="$(uptime_frac)" -v b="$settle_start" 'BEGIN { printf "%.2f", a - b }') s after chronyd said it was right"
 check_range "|host - guest| moved by the revert and chronyd's steps together (ms)" \
     "$(abs_ms $((offset - offset_before)))" 0 50
 sleep 3
