@@ -33,7 +33,7 @@ unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
 .SECONDEXPANSION:
-.PHONY: fuzz all deps audit check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
+.PHONY: fuzz all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
         install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
@@ -69,7 +69,7 @@ audit: deps
 # to be in it by default; with its cache it adds under 2 minutes.
 CHECK_IMAGE ?= no
 CHECK_TIERS := unit-check man-check umockdev-check host-check vm-check \
-               $(if $(filter yes,$(CHECK_IMAGE)),image-check)
+               $(if $(filter yes,$(CHECK_IMAGE)),image-check) faults-check
 # The build before the tiers uses every core: on CI's 2 it is half of what it was.
 check: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) all
@@ -80,6 +80,12 @@ check: deps
 unit-check: $(BUILD)/bin/unit_tests
 	@mkdir -p $(BUILD)/results
 	$(BUILD)/bin/unit_tests --reporter console 2>&1 | tee $(BUILD)/results/unit.catch
+
+# docs/faults.md against the results of the tiers before it (run last): every fault's tests ran
+# and passed, or its row fails.
+faults-check: $(BUILD)/bin/unit_tests
+	@mkdir -p $(BUILD)/results
+	@tests/faults/check $(BUILD) | tee $(BUILD)/results/faults.tap
 
 man-check:
 	@mkdir -p $(BUILD)/results
