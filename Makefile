@@ -72,9 +72,13 @@ CHECK_TIERS := unit-check man-check umockdev-check host-check vm-check \
                $(if $(filter yes,$(CHECK_IMAGE)),image-check) faults-check
 # The build before the tiers uses every core: on CI's 2 it is half of what it was.
 check: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) all
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
-	-@$(MAKE) --no-print-directory -k $(CHECK_TIERS)
+	@start=$$(date +%s); $(MAKE) --no-print-directory -j$(shell nproc) all; \
+	    echo $$(($$(date +%s) - start)) > $(BUILD)/results/build.seconds
+	@for tier in $(CHECK_TIERS); do \
+	    start=$$(date +%s); $(MAKE) --no-print-directory $$tier; \
+	    echo $$(($$(date +%s) - start)) > $(BUILD)/results/$${tier%-check}.seconds; \
+	done
 	@tests/summarize $(BUILD)/results
 
 unit-check: $(BUILD)/bin/unit_tests
