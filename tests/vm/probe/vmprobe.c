@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * vmprobe: the VM tier's own, independent measuring stick (test helper, runs in the guest).
  *

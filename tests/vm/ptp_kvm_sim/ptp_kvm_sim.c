@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * THIS IS A TEST FIXTURE, NOT A DRIVER. Never install it on a real machine.
  *
@@ -239,4 +239,4 @@ module_exit(sim_exit);
 
 MODULE_DESCRIPTION("TEST FIXTURE: stand-in for ptp_kvm with a modelled host clock (guestclock tests/vm)");
 MODULE_AUTHOR("guestclock");
-MODULE_LICENSE("GPL");
+MODULE_LICENSE("Dual MIT/GPL"); // GPL-compatible to the kernel; the code is MIT
