@@ -33,7 +33,13 @@ int on_terminate(sd_event_source* source, const signalfd_siginfo* info, void* /*
 
 int on_hangup(sd_event_source* /*source*/, const signalfd_siginfo* /*info*/, void* userdata) {
     const auto& reload = *static_cast<std::function<void()>*>(userdata);
-    if (reload) reload();
+    if (!reload) return 0;
+    // systemd shows the unit reloading until READY=1 comes back, so `systemctl reload` returns
+    // once the new settings are in force; MONOTONIC_USEC tells this reload from an earlier one.
+    sd_notify(
+        0, fmt::format("RELOADING=1\nMONOTONIC_USEC={}", to_usec(now_ns(CLOCK_MONOTONIC))).c_str());
+    reload();
+    sd_notify(0, "READY=1");
     return 0;
 }
 
