@@ -53,40 +53,10 @@ if ! { true >&3; } 2>/dev/null; then
     exec 3<>/dev/ttyS1
 fi
 
-ok() { echo "ok - $*" >&3; }
-not_ok() { echo "not ok - $*" >&3; }
-skip() {
-    _d=$1
-    shift
-    echo "ok - $_d # SKIP $*" >&3
-}
-diag() {
-    echo "# $*" >&3
-    echo "# $*"
-}
-
-check() {
-    _d=$1
-    shift
-    if _out=$("$@" 2>&1); then
-        ok "$_d"
-    else
-        not_ok "$_d"
-        diag "command failed: $*"
-        [ -n "$_out" ] && echo "$_out" | head -n 20 | while IFS= read -r _l; do diag "  $_l"; done
-    fi
-    return 0
-}
-
-check_range() {
-    if awk -v v="$2" -v lo="$3" -v hi="$4" \
-        'BEGIN { exit !(v != "" && v + 0 == v && v >= lo && v <= hi) }'; then
-        ok "$1 ($2 in [$3, $4])"
-    else
-        not_ok "$1 (${2:-nothing} not in [$3, $4])"
-    fi
-    return 0
-}
+# ok, not_ok, skip, diag, check, check_range: the TAP helpers every shell tier shares. The
+# host numbers the lines as it merges the guest's results; diagnostics also reach the console.
+TAP_FD=3 TAP_ECHO_DIAG=yes
+. /vm/tap.sh
 
 # Whole seconds of CLOCK_BOOTTIME: deadlines must not move when a scenario (or the tool under
 # test) steps the wall clock, as `date +%s` would.

@@ -1,15 +1,12 @@
 # TEST IMAGE ONLY (tests/image): the checks behind ./checks. Sourced; fd 3 is the control port.
 
-ok()   { echo "ok - $*" >&3; }
-fail() { echo "not ok - $*" >&3; }
-skip() { echo "ok - $1 # SKIP $2" >&3; }
+# ok, not_ok, skip, diag, result: the TAP helpers every shell tier shares; the host numbers
+# the lines as it reads them.
+TAP_FD=3
+. /usr/local/libexec/guestclock-image/tap.sh
 # missing DESCRIPTION WHAT: the check's subject (a unit, a tool, a file the package writes) is not
 # there. That is a failure, never a skip: a package that lost a unit must fail the tier.
-missing() { fail "$1 ($2 is missing)"; }
-diag() { local line; while IFS= read -r line; do echo "# $line" >&3; done <<<"$*"; }
-result() { # result STATUS DESCRIPTION: ok when STATUS is 0
-    if (($1 == 0)); then ok "$2"; else fail "$2"; fi
-}
+missing() { not_ok "$1 ($2 is missing)"; }
 
 # request LINE: sends a request to the host and prints its reply's argument.
 request() {
@@ -226,8 +223,8 @@ check_pause() {
         return
     fi
     local before paused t0 o=0 elapsed=0 fixed=""
-    before=$(best_offset) || { fail "$desc (no answer from the host)"; return; }
-    paused=$(request "@@PAUSE $secs") || { fail "$desc (pause request failed)"; return; }
+    before=$(best_offset) || { not_ok "$desc (no answer from the host)"; return; }
+    paused=$(request "@@PAUSE $secs") || { not_ok "$desc (pause request failed)"; return; }
     t0=$(uptime_ms)
     # The stand-in's "host clock" runs on the guest's own clock, which the pause stopped too: move
     # it on by the pause, as a real host's clock would have moved.
