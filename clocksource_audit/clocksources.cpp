@@ -33,7 +33,12 @@ Status ClocksourceSwitch::switch_to(const std::string& name) {
     auto current = files_.read_line(current_path());
     if (!current) return std::unexpected(current.error());
     if (*current == name) return {};
-    if (original_.empty()) original_ = *current;
+    if (original_.empty()) {
+        auto watcher = RestoreWatcher::start(files_, current_path(), *current);
+        if (!watcher) return std::unexpected(watcher.error());
+        watcher_.emplace(std::move(*watcher));
+        original_ = *current;
+    }
     if (auto written = files_.write(current_path(), name); !written) return written;
     auto now = files_.read_line(current_path());
     if (!now) return std::unexpected(now.error());
@@ -47,8 +52,11 @@ Status ClocksourceSwitch::restore() {
     if (auto written = files_.write(current_path(), original_); !written) return written;
     auto now = files_.read_line(current_path());
     if (!now) return std::unexpected(now.error());
+    // On failure the watcher stays: when it goes, it tries once more.
     if (*now != original_) return fail(0, "could not restore clocksource '" + original_ + "'");
     spdlog::debug("restored clocksource {}", original_);
+    if (watcher_) watcher_->dismiss();
+    watcher_.reset();
     original_.clear();
     return {};
 }

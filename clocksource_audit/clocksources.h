@@ -1,8 +1,10 @@
 // The kernel's clocksources (sysfs) and switching between them, always undone.
 #pragma once
 
+#include "clocksource_audit/restore_watcher.h"
 #include "common/system_files.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,8 @@ std::vector<std::string> parse_available_clocksources(std::string_view text);
 Result<ClocksourceList> read_clocksources(const SystemFiles& files);
 
 // Switches current_clocksource and restores the original when destroyed, on every path that
-// unwinds (return, exception, and SIGINT/SIGTERM, which the audit turns into an unwind).
+// unwinds (return, exception, and SIGINT/SIGTERM, which the audit turns into an unwind). On the
+// paths that do not (SIGKILL, a crash), a RestoreWatcher started before the first switch does.
 class ClocksourceSwitch {
   public:
     explicit ClocksourceSwitch(const SystemFiles& files) : files_(files) {}
@@ -30,7 +33,8 @@ class ClocksourceSwitch {
     ~ClocksourceSwitch();
 
     // Writes the name and reads it back: the kernel silently keeps another clocksource when
-    // the one asked for is unstable or unknown, which is an error here.
+    // the one asked for is unstable or unknown, which is an error here. No switch happens
+    // unless the watcher could be started.
     Status switch_to(const std::string& name);
     // Puts the original back now (the destructor does it too); true when nothing is left to do.
     Status restore();
@@ -38,6 +42,7 @@ class ClocksourceSwitch {
   private:
     const SystemFiles& files_;
     std::string original_;
+    std::optional<RestoreWatcher> watcher_; // while original_ is set
 };
 
 } // namespace guestclock

@@ -44,7 +44,9 @@ Result<std::string> SystemFiles::read_line(std::string_view path) const {
 
 Status SystemFiles::write(std::string_view path, std::string_view value) const {
     const auto full = resolve(path);
-    FileDescriptor fd(open(full.c_str(), O_WRONLY | O_CLOEXEC));
+    // O_TRUNC, as the shell's ">" does: sysfs ignores it, and a fixture file then holds the
+    // value alone, as the attribute would, not the value over the rest of a longer old one.
+    FileDescriptor fd(open(full.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
     if (fd.get() < 0) return fail_errno("open " + full.string() + " for writing");
     const ssize_t n = ::write(fd.get(), value.data(), value.size());
     if (n < 0) return fail_errno("write '" + std::string(value) + "' to " + full.string());
