@@ -70,13 +70,14 @@ void check_scenario(const AuditFacts& facts, std::vector<Finding>& out) {
                  fmt::format("expected the {} scenario, but {}", scenario_name(*facts.expected),
                              actual ? fmt::format("this guest is in the {} scenario",
                                                   scenario_name(*actual))
-                                    : std::string("kvm-clock is registered and not in use")),
+                                    : no_scenario_reason(inv)),
                  *facts.expected == Scenario::no_kvmclock
                      ? "Add no-kvmclock no-kvmclock-vsyscall to the image's kernel command line."
                      : "Remove no-kvmclock from the kernel command line and select kvm-clock."});
         }
     }
-    if (inv.hypervisor.kind == Hypervisor::kvm && !kvm_available) {
+    // Elsewhere ptp_kvm needs no kvm-clock: arm64's reads the architected counter.
+    if (inv.architecture.x86 && inv.hypervisor.kind == Hypervisor::kvm && !kvm_available) {
         out.push_back(
             {"no-kvmclock-reference", Severity::info,
              "kvm-clock is not registered, so ptp_kvm cannot work here (its cross-timestamps "
@@ -174,11 +175,12 @@ void check_references(const AuditFacts& facts, std::vector<Finding>& out) {
                        "Give the VM an RTC (qemu has one unless disabled) or load ptp_kvm "
                        "(ptp_kvm_helper load), or configure an NTP server."});
     } else if (inv.hypervisor.kind == Hypervisor::kvm && inv.phcs.empty() &&
-               inv.clocksources.current == kKvmClock) {
+               (inv.clocksources.current == kKvmClock || !inv.architecture.x86)) {
         out.push_back(
             {"ptp-kvm-not-loaded", Severity::info,
-             "a KVM guest on kvm-clock without a PHC: ptp_kvm would give the host's clock "
-             "to within microseconds",
+             fmt::format("a KVM guest {}without a PHC: ptp_kvm would give the host's clock "
+                         "to within microseconds",
+                         inv.architecture.x86 ? "on kvm-clock " : ""),
              "ptp_kvm_helper load && ptp_kvm_helper chrony --write"});
     }
     if (inv.kernel_clock && !inv.kernel_clock->synchronized && inv.time_daemons.empty()) {
@@ -277,7 +279,15 @@ std::string_view scenario_name(Scenario scenario) {
     return scenario == Scenario::kvmclock ? "kvmclock" : "no-kvmclock";
 }
 
+std::string no_scenario_reason(const Inventory& inventory) {
+    if (!inventory.architecture.x86)
+        return fmt::format("{} has no kvm-clock: neither scenario applies",
+                           inventory.architecture.name);
+    return "kvm-clock is registered and not in use";
+}
+
 std::optional<Scenario> detect_scenario(const Inventory& inventory) {
+    if (!inventory.architecture.x86) return std::nullopt;
     if (inventory.clocksources.current == kKvmClock) return Scenario::kvmclock;
     if (!contains(inventory.clocksources.available, kKvmClock)) return Scenario::no_kvmclock;
     return std::nullopt;

@@ -28,8 +28,11 @@ std::optional<Scenario> parse_scenario(std::string_view text);
 std::string_view scenario_name(Scenario scenario);
 
 // Which scenario this guest is in: kvm-clock in use, or kvm-clock absent from the kernel
-// (as no-kvmclock leaves it); nullopt when neither holds (kvm-clock registered but unused).
+// (as no-kvmclock leaves it); nullopt when neither holds (kvm-clock registered but unused, or
+// an architecture without kvm-clock).
 std::optional<Scenario> detect_scenario(const Inventory& inventory);
+// Why detect_scenario found none, as one phrase for reports.
+std::string no_scenario_reason(const Inventory& inventory);
 
 struct AuditFacts {
     const Inventory& inventory;

@@ -5,6 +5,7 @@
 #include "clocksource_audit/kernel_messages.h"
 #include "clocksource_audit/kernel_parameters.h"
 #include "clocksource_audit/vmclock_inventory.h"
+#include "common/architecture.h"
 #include "common/clock_adjuster.h"
 #include "common/device_finder.h"
 #include "common/hypervisor.h"
@@ -29,10 +30,11 @@ struct ClockDevice {
 };
 
 struct Inventory {
+    Architecture architecture = kBuiltArchitecture; // x86 or not decides what applies below
     ClocksourceList clocksources;
     std::string cmdline;
     TimeKernelParameters parameters;
-    std::set<std::string> cpu_flags;
+    std::set<std::string> cpu_flags; // x86's "flags" line; empty elsewhere
     HypervisorIdentity hypervisor;
     std::optional<ClocksourceMessages> kernel_messages; // absent when the log is unreadable
     std::vector<ClockDevice> phcs;

@@ -1,22 +1,14 @@
 #include "clocksource_audit/measure.h"
 
+#include "clocksource_audit/tsc.h"
+#include "common/cpuid.h"
+
 #include <algorithm>
-#include <cpuid.h>
 #include <spdlog/spdlog.h>
 
 namespace guestclock {
 
 namespace {
-
-// KVM and VMware publish the TSC frequency in kHz in CPUID leaf 0x40000010.
-std::optional<std::int64_t> tsc_khz_from_timing_leaf() {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    __cpuid(0x40000000, eax, ebx, ecx, edx);
-    if (eax < 0x40000010) return std::nullopt;
-    __cpuid(0x40000010, eax, ebx, ecx, edx);
-    if (eax == 0) return std::nullopt;
-    return static_cast<std::int64_t>(eax);
-}
 
 // An error here means the run was interrupted (SIGINT/SIGTERM): a device that fails is a
 // finding inside the measurement, not a reason to stop.
@@ -27,10 +19,14 @@ Result<ClocksourceMeasurement> measure_current(const std::string& name, bool cur
     m.current = current;
     m.measured = true;
     m.cost = measure_read_cost(CLOCK_MONOTONIC);
-    auto reads =
-        sample_clock_against_tsc(CLOCK_MONOTONIC_RAW, options.duration, kNsPerMs, options.progress);
-    if (!reads) return std::unexpected(reads.error());
-    if (options.tsc_khz) m.rate = rate_versus_tsc(*reads, *options.tsc_khz);
+    if (auto tsc = tsc_readable(); !tsc) {
+        m.rate_problem = tsc.error().message();
+    } else {
+        auto reads = sample_clock_against_tsc(CLOCK_MONOTONIC_RAW, options.duration, kNsPerMs,
+                                              options.progress);
+        if (!reads) return std::unexpected(reads.error());
+        if (options.tsc_khz) m.rate = rate_versus_tsc(*reads, *options.tsc_khz);
+    }
     m.backward = measure_backward_steps(
         CLOCK_MONOTONIC, std::min<Nanoseconds>(options.duration / 10, 500 * kNsPerMs));
     if (!options.reference) {
@@ -53,7 +49,7 @@ Result<ClocksourceMeasurement> measure_current(const std::string& name, bool cur
 std::optional<std::int64_t> nominal_tsc_khz(const Inventory& inventory) {
     if (inventory.kernel_messages && inventory.kernel_messages->tsc_khz)
         return inventory.kernel_messages->tsc_khz;
-    if (inventory.hypervisor.cpuid_hypervisor_bit) return tsc_khz_from_timing_leaf();
+    if (inventory.hypervisor.cpuid_hypervisor_bit) return cpuid_tsc_khz();
     return std::nullopt;
 }
 

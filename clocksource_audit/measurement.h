@@ -29,6 +29,7 @@ struct ClocksourceMeasurement {
     std::string not_measured_because;
     ReadCost cost;
     std::optional<RateVersusTsc> rate;
+    std::string rate_problem; // why no rate could be measured at all (no TSC on this architecture)
     BackwardSteps backward;
     std::optional<ReferenceComparison> reference;
     std::string reference_problem; // why no reference comparison, when one was wanted

@@ -42,6 +42,7 @@ nlohmann::json measurement_json(const ClocksourceMeasurement& m) {
     j["rate_ci_ppm"] = m.rate ? nlohmann::json(m.rate->ci95_ppm) : nlohmann::json(nullptr);
     j["rate_spread_ppm"] = m.rate ? nlohmann::json(m.rate->spread_ppm) : nlohmann::json(nullptr);
     j["rate_samples"] = m.rate ? m.rate->samples : 0;
+    if (!m.rate_problem.empty()) j["rate_problem"] = m.rate_problem;
     j["backward_steps"] = {{"count", m.backward.steps},
                            {"reads", m.backward.reads},
                            {"largest_ns", m.backward.largest_ns},
@@ -71,16 +72,25 @@ nlohmann::json format_json_report(const AuditReport& report) {
     j["version"] = version_string();
     j["scenario"] =
         report.scenario ? nlohmann::json(scenario_name(*report.scenario)) : nlohmann::json(nullptr);
+    j["architecture"] = inv.architecture.name;
+    // null, not false or "", where the architecture has no CPUID and no TSC flags.
+    const auto x86_only = [&](nlohmann::json value) {
+        return inv.architecture.x86 ? std::move(value) : nlohmann::json(nullptr);
+    };
     j["hypervisor"] = {{"kind", hypervisor_name(inv.hypervisor.kind)},
-                       {"cpuid_signature", inv.hypervisor.cpuid_signature},
-                       {"sysfs_type", inv.hypervisor.sysfs_type}};
+                       {"cpuid_signature", x86_only(inv.hypervisor.cpuid_signature)},
+                       {"sysfs_type", inv.hypervisor.sysfs_type},
+                       {"dmi_sys_vendor", inv.hypervisor.dmi_sys_vendor},
+                       {"dmi_product_name", inv.hypervisor.dmi_product_name},
+                       {"kvm_ptp", inv.hypervisor.kvm_ptp}};
     j["kernel_parameters"] = {{"no_kvmclock", inv.parameters.no_kvmclock},
                               {"no_kvmclock_vsyscall", inv.parameters.no_kvmclock_vsyscall},
                               {"clocksource", optional_value(inv.parameters.clocksource)},
                               {"tsc", inv.parameters.tsc_options}};
-    j["cpu_flags"] = nlohmann::json::object();
+    auto flags = nlohmann::json::object();
     for (const auto flag : kTimeCpuFlags)
-        j["cpu_flags"][std::string(flag)] = inv.cpu_flags.contains(std::string(flag));
+        flags[std::string(flag)] = inv.cpu_flags.contains(std::string(flag));
+    j["cpu_flags"] = x86_only(std::move(flags));
     j["tsc_khz"] = optional_value(report.tsc_khz);
     if (inv.kernel_messages) {
         j["kernel_messages"] = {{"switches", inv.kernel_messages->switches},

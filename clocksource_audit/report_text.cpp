@@ -12,6 +12,19 @@ std::string yes_no(bool value) {
     return value ? "yes" : "no";
 }
 
+// What named the hypervisor: CPUID on x86; elsewhere the KVM PHC or the firmware's DMI.
+std::string hypervisor_evidence(const Inventory& inv) {
+    const auto& h = inv.hypervisor;
+    if (!h.cpuid_signature.empty()) return " (CPUID \"" + h.cpuid_signature + "\")";
+    if (inv.architecture.x86) return "";
+    std::string seen;
+    if (h.kvm_ptp)
+        seen = "PHC \"KVM virtual PTP\"; ";
+    else if (!h.dmi_sys_vendor.empty() || !h.dmi_product_name.empty())
+        seen = fmt::format("DMI \"{}\" \"{}\"; ", h.dmi_sys_vendor, h.dmi_product_name);
+    return fmt::format(" ({}no CPUID on {})", seen, inv.architecture.name);
+}
+
 std::string devices_line(const std::vector<ClockDevice>& devices) {
     if (devices.empty()) return "none";
     std::string out;
@@ -32,7 +45,9 @@ void measurement_lines(const ClocksourceMeasurement& m, std::string& out) {
     }
     out += fmt::format("    read cost        {:.0f} ns ({}), syscall {:.0f} ns\n", m.cost.vdso_ns,
                        m.cost.vdso ? "vDSO" : "system call", m.cost.syscall_ns);
-    if (m.rate)
+    if (!m.rate_problem.empty())
+        out += fmt::format("    rate vs TSC      not measured: {}\n", m.rate_problem);
+    else if (m.rate)
         out += fmt::format(
             "    rate vs TSC      {:+.4f} ppm ± {:.2g} (95%), wander {:.2g} ppm, {} samples\n",
             m.rate->rate_ppm, m.rate->ci95_ppm, m.rate->spread_ppm, m.rate->samples);
@@ -60,13 +75,14 @@ std::string format_text_report(const AuditReport& report) {
     const auto& inv = report.inventory;
     std::string out;
     out += "Guest clock audit\n\n";
+    const std::string not_here =
+        fmt::format("not on this architecture ({})", inv.architecture.name);
     out += fmt::format("Hypervisor          {}{}\n", hypervisor_name(inv.hypervisor.kind),
-                       inv.hypervisor.cpuid_signature.empty()
-                           ? ""
-                           : " (CPUID \"" + inv.hypervisor.cpuid_signature + "\")");
+                       hypervisor_evidence(inv));
     out += fmt::format("Scenario            {}\n",
-                       report.scenario ? std::string(scenario_name(*report.scenario))
-                                       : "kvm-clock registered but not in use");
+                       report.scenario        ? std::string(scenario_name(*report.scenario))
+                       : inv.architecture.x86 ? "kvm-clock registered but not in use"
+                                              : not_here);
     out += fmt::format("Clocksource         {} (available: {})\n", inv.clocksources.current,
                        fmt::join(inv.clocksources.available, " "));
     std::string params;
@@ -79,11 +95,12 @@ std::string format_text_report(const AuditReport& report) {
     std::string flags;
     for (const auto flag : kTimeCpuFlags)
         flags += fmt::format(" {}{}", inv.cpu_flags.contains(std::string(flag)) ? "+" : "-", flag);
-    out += fmt::format("CPU flags          {}\n", flags);
+    out += fmt::format("CPU flags          {}\n", inv.architecture.x86 ? flags : " " + not_here);
     out += fmt::format("TSC frequency       {}\n",
                        report.tsc_khz
                            ? fmt::format("{:.3f} MHz", static_cast<double>(*report.tsc_khz) / 1000)
-                           : "unknown");
+                       : inv.architecture.x86 ? "unknown"
+                                              : not_here);
     if (inv.kernel_messages && !inv.kernel_messages->switches.empty())
         out += fmt::format("Kernel switched to  {}\n",
                            fmt::join(inv.kernel_messages->switches, " -> "));

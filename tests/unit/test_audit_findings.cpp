@@ -7,9 +7,11 @@ using namespace guestclock;
 
 namespace {
 
-// A healthy KVM guest on kvm-clock with a PHC and an RTC, chrony running.
+// A healthy KVM guest on kvm-clock with a PHC and an RTC, chrony running. An x86 guest on
+// whatever architecture the tests run: kvm-clock is x86's.
 Inventory healthy_kvm_guest() {
     Inventory inv;
+    inv.architecture = kX86_64;
     inv.clocksources = {"kvm-clock", {"kvm-clock", "tsc", "acpi_pm"}};
     inv.cpu_flags = {"constant_tsc", "nonstop_tsc", "hypervisor"};
     inv.hypervisor.kind = Hypervisor::kvm;
