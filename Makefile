@@ -119,10 +119,23 @@ FUZZ_FLAGS   := -std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanit
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 # What each target links besides itself.
 fuzz_vmclock_SOURCES := common/vmclock.cpp common/result.cpp common/time_ns.cpp
+fuzz_calendar := common/rtc_calendar.cpp common/result.cpp
+fuzz_adjtime_SOURCES := $(fuzz_calendar)
+fuzz_time_arguments_SOURCES := common/time_arguments.cpp common/plausible_time.cpp $(fuzz_calendar)
+fuzz_rtc_resync_config_SOURCES := rtc_resync/settings.cpp $(fuzz_time_arguments_SOURCES)
+fuzz_chrony_config_SOURCES := ptp_kvm_helper/chrony_config.cpp
+fuzz_chrony_tracking_SOURCES := common/chrony_control.cpp common/result.cpp
+fuzz_kernel_cmdline_SOURCES := clocksource_audit/kernel_parameters.cpp
+fuzz_kernel_messages_SOURCES := clocksource_audit/kernel_messages.cpp common/result.cpp
+fuzz_cpuinfo_SOURCES := clocksource_audit/cpu_flags.cpp clocksource_audit/clocksources.cpp \
+                        common/system_files.cpp common/result.cpp
+fuzz_time_daemons_SOURCES := common/time_daemons.cpp common/systemd_units.cpp \
+                             common/system_files.cpp common/result.cpp
+fuzz_sysfs_attributes_SOURCES := common/phc_kind.cpp rtc_resync/rtc_selection.cpp common/result.cpp
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.cpp $$(fuzz_%_SOURCES)
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_FLAGS) $^ -lfmt -o $@
+	$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_FLAGS) $^ $(LDLIBS) -o $@
 
 fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
