@@ -45,7 +45,12 @@ std::optional<std::int64_t> parse_mhz_as_khz(std::string_view mhz) {
     const auto dot = mhz.find('.');
     const std::string_view whole = mhz.substr(0, dot);
     std::string_view fraction = dot == std::string_view::npos ? "" : mhz.substr(dot + 1);
-    if (whole.empty() || fraction.size() > 3) return std::nullopt;
+    // Far beyond any CPU, and in kHz beyond int64: a corrupt or forged line, not a frequency.
+    constexpr std::int64_t kMaxMhz = 1'000'000'000;
+    // from_chars takes a sign, which only the whole part may not have: "2.-50" is no number.
+    if (whole.empty() || fraction.size() > 3 ||
+        fraction.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
     std::int64_t mhz_part = 0;
     auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), mhz_part);
     if (ec != std::errc{} || end != whole.data() + whole.size()) return std::nullopt;
@@ -59,7 +64,7 @@ std::optional<std::int64_t> parse_mhz_as_khz(std::string_view mhz) {
         for (size_t i = fraction.size(); i < 3; ++i)
             khz_part *= 10;
     }
-    if (mhz_part <= 0) return std::nullopt;
+    if (mhz_part <= 0 || mhz_part > kMaxMhz) return std::nullopt;
     return mhz_part * 1000 + khz_part;
 }
 

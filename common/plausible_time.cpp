@@ -48,7 +48,8 @@ Result<Nanoseconds> parse_build_date(std::string_view compiler_date) {
     const auto [day_end, day_ec] = std::from_chars(day.data(), day.data() + 2, date.day);
     const auto [year_end, year_ec] = std::from_chars(year.data(), year.data() + 4, date.year);
     if (day_ec != std::errc{} || year_ec != std::errc{} || day_end != day.data() + 2 ||
-        year_end != year.data() + 4 || !is_valid_rtc_time(date))
+        year_end != year.data() + 4 || !is_valid_rtc_time(date) ||
+        utc_calendar_to_epoch(date) > kNoCeiling / kNsPerSec)
         return invalid;
     return utc_calendar_to_epoch(date) * kNsPerSec;
 }

@@ -67,12 +67,13 @@ Result<Nanoseconds> parse_utc_time(std::string_view text) {
         return fail(
             0, fmt::format("\"{}\" is not a time (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)", text));
     };
+    // Beyond the int64 nanosecond range (year 2262) no clock can read it.
+    auto representable = [](std::int64_t seconds) {
+        return seconds <= std::numeric_limits<Nanoseconds>::max() / kNsPerSec;
+    };
     if (text.starts_with('@')) {
         auto seconds = parse_integer(text.substr(1));
-        // Beyond the int64 nanosecond range (year 2262) no clock can read it.
-        if (!seconds || *seconds < 0 ||
-            *seconds > std::numeric_limits<Nanoseconds>::max() / kNsPerSec)
-            return invalid();
+        if (!seconds || *seconds < 0 || !representable(*seconds)) return invalid();
         return *seconds * kNsPerSec;
     }
     RtcTime t;
@@ -85,7 +86,7 @@ Result<Nanoseconds> parse_utc_time(std::string_view text) {
     const bool date_only = fields == 3;
     const bool date_time = fields == 7 && (separator == ' ' || separator == 'T');
     if ((!date_only && !date_time) || consumed != static_cast<int>(owned.size()) ||
-        !is_valid_rtc_time(t))
+        !is_valid_rtc_time(t) || !representable(utc_calendar_to_epoch(t)))
         return invalid();
     return utc_calendar_to_epoch(t) * kNsPerSec;
 }

@@ -1,5 +1,6 @@
 #include "clocksource_audit/rate_measurement.h"
 #include "common/linear_fit.h"
+#include "tests/unit/random_seed.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -31,22 +32,50 @@ TEST_CASE("Student t quantiles", "[fit]") {
     REQUIRE(student_t_95(100000) == Approx(1.960).epsilon(1e-3));
 }
 
-TEST_CASE("the 95% interval covers the true slope about 95% of the time", "[fit]") {
-    std::mt19937_64 rng(42);
-    std::normal_distribution<double> noise(0, 50); // 50 ns of read noise
-    const double true_slope = 1 + 3.2e-6;          // +3.2 ppm
+TEST_CASE("a random noiseless line is fitted exactly", "[fit][random]") {
+    auto random = seeded_random(4);
+    for (int trial = 0; trial < 100; ++trial) {
+        const double slope = std::uniform_real_distribution<double>(-10, 10)(random);
+        const double intercept = std::uniform_real_distribution<double>(-1e6, 1e6)(random);
+        const int count = std::uniform_int_distribution<int>(3, 500)(random);
+        CAPTURE(test_seed(), trial, slope, intercept, count);
+        std::vector<double> x, y;
+        for (int i = 0; i < count; ++i) {
+            x.push_back(i * 1e3);
+            y.push_back(intercept + slope * x.back());
+        }
+        auto fit = fit_line(x, y);
+        REQUIRE(fit);
+        REQUIRE(fit->count == static_cast<std::size_t>(count));
+        REQUIRE(fit->slope == Approx(slope).margin(1e-9));
+        REQUIRE(fit->intercept == Approx(intercept).margin(1e-6 * (1 + std::abs(intercept))));
+    }
+}
+
+TEST_CASE("the 95% interval covers the true slope about 95% of the time", "[fit][random]") {
+    auto random = seeded_random(5);
+    // Each trial its own rate (up to 100 ppm either way), read noise, sample count and spacing.
+    std::uniform_real_distribution<double> ppm(-100, 100);
+    std::uniform_real_distribution<double> noise_ns(1, 500);
+    std::uniform_int_distribution<int> counts(30, 1000);
+    std::uniform_real_distribution<double> spacing_ns(1e5, 1e8);
     int covered = 0;
     constexpr int kTrials = 400;
     for (int trial = 0; trial < kTrials; ++trial) {
+        const double true_slope = 1 + ppm(random) * 1e-6;
+        std::normal_distribution<double> noise(0, noise_ns(random));
+        const int count = counts(random);
+        const double spacing = spacing_ns(random);
         std::vector<double> x, y;
-        for (int i = 0; i < 1000; ++i) {
-            x.push_back(i * 1e7); // 10 ms apart: a 10 s window
-            y.push_back(true_slope * x.back() + noise(rng));
+        for (int i = 0; i < count; ++i) {
+            x.push_back(i * spacing);
+            y.push_back(true_slope * x.back() + noise(random));
         }
         auto estimate = estimate_rate(x, y);
         REQUIRE(estimate);
         if (std::abs(estimate->rate - true_slope) <= estimate->ci95) ++covered;
     }
+    CAPTURE(test_seed());
     // Binomial(400, 0.95) lies in [365, 395] with probability > 0.999; the segment term may
     // only widen the interval.
     REQUIRE(covered >= 365);

@@ -1,4 +1,5 @@
 #include "ptp_kvm_helper/servo.h"
+#include "tests/unit/random_seed.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -70,6 +71,25 @@ TEST_CASE("servo: with read jitter the residual stays near the jitter", "[servo]
         // A PI with these gains passes roughly the jitter; 3x leaves room for bad seeds.
         REQUIRE(result.rms_after_ns < 600);
         REQUIRE(result.estimated_ppb == Approx(-30'000).margin(300));
+    }
+}
+
+TEST_CASE("servo: random frequency errors, offsets and jitter: at most one step, then locked",
+          "[servo][random]") {
+    auto random = seeded_random(1);
+    for (int trial = 0; trial < 20; ++trial) {
+        // Anything a guest's clock may start with: up to 200 ppm and half the step threshold
+        // off, read with up to 1 us of jitter.
+        const double error_ppb = std::uniform_real_distribution<double>(-200'000, 200'000)(random);
+        const double offset_ns = std::uniform_real_distribution<double>(-500e3, 500e3)(random);
+        const double jitter_ns = std::uniform_real_distribution<double>(0, 1'000)(random);
+        CAPTURE(test_seed(), trial, error_ppb, offset_ns, jitter_ns);
+        const RunResult result =
+            run(error_ppb, offset_ns, jitter_ns, 240, 60, static_cast<unsigned>(random()));
+        // The first rate known steps what is left; jitter never reaches the step threshold.
+        REQUIRE(result.steps <= 1);
+        REQUIRE(result.rms_after_ns < 3 * jitter_ns + 50);
+        REQUIRE(result.estimated_ppb == Approx(-error_ppb).margin(2 * jitter_ns + 10));
     }
 }
 

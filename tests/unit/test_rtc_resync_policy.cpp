@@ -6,6 +6,7 @@
 #include "rtc_resync/jump_detection.h"
 #include "rtc_resync/offset_estimate.h"
 #include "rtc_resync/reference_gate.h"
+#include "tests/unit/random_seed.h"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -59,6 +60,34 @@ TEST_CASE("the offset is the median of the edges, its uncertainty their spread p
     REQUIRE(even->offset_ns == -37 * kNsPerSec + 2);
     REQUIRE(even->uncertainty_ns == 1);
     REQUIRE_FALSE(estimate_offset({}));
+}
+
+TEST_CASE("random edges, one perhaps caught late: the true offset lies within the uncertainty",
+          "[rtc_resync][estimate][random]") {
+    auto random = seeded_random(2);
+    for (int trial = 0; trial < 200; ++trial) {
+        const Nanoseconds truth =
+            std::uniform_int_distribution<Nanoseconds>(-100 * kNsPerSec, 100 * kNsPerSec)(random);
+        const int count = std::uniform_int_distribution<int>(1, 15)(random);
+        std::vector<RtcEdge> edges;
+        for (int i = 0; i < count; ++i) {
+            // Each edge is off by less than its own uncertainty, except that a preempted reader
+            // catches one as late as a second.
+            const Nanoseconds width =
+                std::uniform_int_distribution<Nanoseconds>(0, kNsPerMs)(random);
+            Nanoseconds error = std::uniform_int_distribution<Nanoseconds>(-width, width)(random);
+            if (count >= 3 && i == 1)
+                error = std::uniform_int_distribution<Nanoseconds>(0, kNsPerSec)(random);
+            const Nanoseconds rtc = kNow + i * kNsPerSec;
+            edges.push_back(
+                {rtc, rtc + truth + error, 5 * kNsPerSec + i * kNsPerSec, width, EdgeMethod::uie});
+        }
+        CAPTURE(test_seed(), trial, truth, count);
+        auto estimate = estimate_offset(edges);
+        REQUIRE(estimate);
+        REQUIRE(estimate->samples == count);
+        REQUIRE(std::abs(estimate->offset_ns - truth) <= estimate->uncertainty_ns);
+    }
 }
 
 TEST_CASE("the gate accepts consistent edges inside the plausible window", "[rtc_resync][gate]") {
@@ -252,6 +281,41 @@ TEST_CASE("the servo learns a constant frequency error from noisy offsets", "[rt
     // servo settles inside that band and stays there.
     const double noise_band_ppb = 100e3 / 60.0;
     REQUIRE(servo.frequency_ppb() == Approx(-true_error_ppb).margin(noise_band_ppb));
+}
+
+TEST_CASE("the servo learns random frequency errors at random intervals and noise",
+          "[rtc_resync][servo][random]") {
+    auto random = seeded_random(3);
+    for (int trial = 0; trial < 20; ++trial) {
+        // Up to 300 ppm off, measured every 10 s to 10 min with up to 500 us of noise.
+        const double true_error_ppb =
+            std::uniform_real_distribution<double>(-300'000, 300'000)(random);
+        const Nanoseconds interval =
+            std::uniform_int_distribution<Nanoseconds>(10, 600)(random) * kNsPerSec;
+        const Nanoseconds noise_ns =
+            std::uniform_int_distribution<Nanoseconds>(kNsPerUs, 500 * kNsPerUs)(random);
+        CAPTURE(test_seed(), trial, true_error_ppb, interval, noise_ns);
+        std::uniform_int_distribution<Nanoseconds> noise(-noise_ns, noise_ns);
+        FrequencyServo servo(0.0);
+        Nanoseconds monoraw = 0;
+        Nanoseconds offset = 0;
+        for (int i = 0; i < 60; ++i) {
+            const ServoOutput out = servo.sample(offset + noise(random), noise_ns, monoraw);
+            // A slew unfinished by the next measurement teaches nothing: wait it out, as a
+            // pending slew would make the daemon do.
+            const Nanoseconds slew_time = static_cast<Nanoseconds>(
+                std::abs(static_cast<double>(out.slew_ns)) / ServoSettings{}.slew_rate_ppb * 1e9);
+            const Nanoseconds elapsed = std::max(interval, slew_time + kNsPerSec);
+            monoraw += elapsed;
+            const double residual_ppb = true_error_ppb + servo.frequency_ppb();
+            offset = static_cast<Nanoseconds>(residual_ppb * to_seconds(elapsed));
+            REQUIRE(std::abs(servo.frequency_ppb()) <= ServoSettings{}.max_frequency_ppb);
+        }
+        // Drift within the noise teaches nothing, so the servo settles within the noise band
+        // (twice the noise over the interval, as both ends of a drift are noisy).
+        const double noise_band_ppb = 2 * static_cast<double>(noise_ns) / to_seconds(interval);
+        REQUIRE(servo.frequency_ppb() == Approx(-true_error_ppb).margin(noise_band_ppb));
+    }
 }
 
 TEST_CASE("the servo ignores drift within the noise, unfinished slews and resets",
