@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <optional>
 
 using namespace guestclock;
 
@@ -70,9 +71,11 @@ std::vector<Finding> findings_for(const VmclockInventory& vmclock) {
     return assess({inv, {}, std::nullopt});
 }
 
-const Finding* find(const std::vector<Finding>& findings, std::string_view id) {
+// A copy: the findings are often a temporary that is gone by the next statement.
+std::optional<Finding> find(const std::vector<Finding>& findings, std::string_view id) {
     auto it = std::ranges::find_if(findings, [&](const Finding& f) { return f.id == id; });
-    return it == findings.end() ? nullptr : &*it;
+    if (it == findings.end()) return std::nullopt;
+    return *it;
 }
 
 bool any_vmclock_finding(const std::vector<Finding>& findings) {
@@ -143,7 +146,7 @@ TEST_CASE("audit vmclock findings: a page offered but no device, by driver state
     VmclockInventory v;
     v.acpi_devices = {"AMZNC10C:00"};
     v.kernel_release = "6.1.0-28-amd64";
-    const auto* missing = find(findings_for(v), "vmclock-driver-missing");
+    const auto missing = find(findings_for(v), "vmclock-driver-missing");
     REQUIRE(missing);
     CHECK(missing->severity == Severity::warning);
     CHECK(missing->message.find("6.1.0-28-amd64") != std::string::npos);
@@ -179,7 +182,7 @@ TEST_CASE("audit vmclock findings: root-only nodes", "[audit][vmclock]") {
     VmclockInventory v;
     v.nodes.push_back(readable_node(FakeVmclock::synchronized_page()));
     v.nodes[0].mode = 0600;
-    const auto* root_only = find(findings_for(v), "vmclock-root-only");
+    const auto root_only = find(findings_for(v), "vmclock-root-only");
     REQUIRE(root_only);
     CHECK(root_only->message.find("0600") != std::string::npos);
     CHECK(root_only->remedy.find("60-guestclock-vmclock.rules") != std::string::npos);
