@@ -58,6 +58,7 @@ int run(const Options& options) {
     const SystemFiles files(options.root);
     UdevDeviceFinder devices;
     SystemClockAdjuster clock;
+    SystemTimebase timebase;
 
     // 1. Inventory: what the kernel, the CPU and the devices say.
     AuditReport report;
@@ -81,6 +82,9 @@ int run(const Options& options) {
         measure.progress = report_progress;
         measure.reference =
             choose_reference(report.inventory, options.reference, measure.no_reference_because);
+        if (measure.reference)
+            measure.reference->devices = {
+                .open_phc = DevicePhc::open, .open_rtc = DeviceRtc::open, .timebase = &timebase};
         measure.rtc_scale = rtc_time_scale(files);
         auto measurements = measure_clocksources(report.inventory, files, measure);
         if (!measurements) {

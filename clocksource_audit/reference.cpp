@@ -1,11 +1,8 @@
 #include "clocksource_audit/reference.h"
 
 #include "common/linear_fit.h"
-#include "common/phc.h"
 #include "common/phc_kind.h"
-#include "common/rtc.h"
 #include "common/rtc_edges.h"
-#include "common/timebase.h"
 
 #include <algorithm>
 
@@ -27,12 +24,12 @@ Nanoseconds median(std::vector<Nanoseconds> values) {
     return *middle;
 }
 
-Result<std::vector<ReferenceSample>> sample_phc(const std::string& path, Nanoseconds duration,
+Result<std::vector<ReferenceSample>> sample_phc(const ReferenceChoice& choice, Nanoseconds duration,
                                                 const ProgressCallback& progress,
                                                 std::string& method) {
-    auto phc = DevicePhc::open(path);
+    auto phc = choice.devices.open_phc(choice.path);
     if (!phc) return std::unexpected(phc.error());
-    SystemTimebase timebase;
+    Timebase& timebase = *choice.devices.timebase;
     std::vector<ReferenceSample> samples;
     PhcMethod first = PhcMethod::precise;
     const Nanoseconds start = timebase.now().monoraw;
@@ -60,13 +57,13 @@ Result<std::vector<ReferenceSample>> sample_phc(const std::string& path, Nanosec
     return samples;
 }
 
-Result<std::vector<ReferenceSample>> sample_rtc(const std::string& path, Nanoseconds duration,
+Result<std::vector<ReferenceSample>> sample_rtc(const ReferenceChoice& choice, Nanoseconds duration,
                                                 RtcTimeScale scale,
                                                 const ProgressCallback& progress,
                                                 std::string& method) {
-    auto rtc = DeviceRtc::open(path);
+    auto rtc = choice.devices.open_rtc(choice.path);
     if (!rtc) return std::unexpected(rtc.error());
-    SystemTimebase timebase;
+    Timebase& timebase = *choice.devices.timebase;
     std::vector<ReferenceSample> samples;
     const auto wanted = static_cast<size_t>(std::max<Nanoseconds>(3, duration / kNsPerSec));
     const Nanoseconds start = timebase.now().monoraw;
@@ -169,8 +166,8 @@ Result<ReferenceComparison> compare_with_reference(const ReferenceChoice& choice
                                                    const ProgressCallback& progress) {
     std::string method;
     auto samples = choice.kind == ReferenceKind::phc
-                       ? sample_phc(choice.path, duration, progress, method)
-                       : sample_rtc(choice.path, duration, rtc_scale, progress, method);
+                       ? sample_phc(choice, duration, progress, method)
+                       : sample_rtc(choice, duration, rtc_scale, progress, method);
     if (!samples) return std::unexpected(samples.error());
     return summarise_reference(*samples, choice.path, method);
 }

@@ -5,8 +5,13 @@
 #include "clocksource_audit/inventory.h"
 #include "clocksource_audit/measurement.h"
 #include "clocksource_audit/rate_measurement.h"
+#include "common/phc.h"
+#include "common/rtc.h"
 #include "common/rtc_calendar.h"
+#include "common/timebase.h"
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,9 +20,18 @@ namespace guestclock {
 
 enum class ReferenceKind { phc, rtc };
 
+// What the sampling reads, built in main.cpp (fakes in tests): the chosen device is opened
+// only when the measurement starts, and paired with the system clocks on the timebase.
+struct ReferenceDevices {
+    PhcOpener open_phc;
+    std::function<Result<std::unique_ptr<Rtc>>(const std::string& path)> open_rtc;
+    Timebase* timebase = nullptr;
+};
+
 struct ReferenceChoice {
     ReferenceKind kind = ReferenceKind::phc;
     std::string path;
+    ReferenceDevices devices{}; // set by the caller of choose_reference
 };
 
 // Pure. option is "auto", "none" or a device path. auto takes the best paravirtual PHC (never

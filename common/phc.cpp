@@ -163,12 +163,6 @@ Result<PhcReading> read_phc_offset(Phc& phc, int count, PhcMethod first) {
     return std::unexpected(last);
 }
 
-Result<PhcReading> read_phc_offset(const std::string& path, int count) {
-    auto phc = DevicePhc::open(path);
-    if (!phc) return std::unexpected(phc.error());
-    return read_phc_offset(**phc, count);
-}
-
 const PhcSample& tightest_sample(const std::vector<PhcSample>& samples) {
     return *std::ranges::min_element(samples, {}, &PhcSample::delay_ns);
 }

@@ -7,6 +7,7 @@
 #include "common/result.h"
 #include "common/time_ns.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,9 @@ class DevicePhc final : public Phc {
     FileDescriptor fd_;
 };
 
+// Opens the PHC at a path: DevicePhc::open in a tool's main, a fake in tests.
+using PhcOpener = std::function<Result<std::unique_ptr<Phc>>(const std::string& path)>;
+
 // Samples read with the best method the clock offers, and which one served.
 struct PhcReading {
     PhcMethod method = PhcMethod::basic;
@@ -88,8 +92,6 @@ struct PhcReading {
 // when it is "not supported"; any other error (EIO from a failing device) is returned, so a
 // broken clock never looks like a slower one. EBUSY is retried a few times.
 Result<PhcReading> read_phc_offset(Phc& phc, int count, PhcMethod first = PhcMethod::precise);
-// The same on the PHC at path, opened for this reading only.
-Result<PhcReading> read_phc_offset(const std::string& path, int count);
 
 // The sample whose pairing was tightest (smallest delay): the least noisy single offset.
 const PhcSample& tightest_sample(const std::vector<PhcSample>& samples);

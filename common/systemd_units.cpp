@@ -104,6 +104,26 @@ SystemdUnitLister::list_units(std::span<const std::string> patterns) {
     return units;
 }
 
+Status SystemdUnitRestarter::try_restart(std::string_view unit) {
+    // PID 1's private socket first: minimal images have no dbus-daemon.
+    auto bus = connect_to_systemd();
+    if (!bus) return std::unexpected(bus.error());
+    const std::string name(unit);
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* raw_reply = nullptr;
+    const int r =
+        sd_bus_call_method(bus->get(), "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                           "org.freedesktop.systemd1.Manager", "TryRestartUnit", &error, &raw_reply,
+                           "ss", name.c_str(), "replace");
+    const Message reply(raw_reply);
+    const std::string detail = error.message != nullptr ? std::string(": ") + error.message : "";
+    const bool no_such_unit = sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit");
+    sd_bus_error_free(&error);
+    if (no_such_unit) return fail(ENOENT, "no unit " + name);
+    if (r < 0) return fail(-r, "restart " + name + detail);
+    return {};
+}
+
 std::string unit_from_cgroup(std::string_view proc_cgroup) {
     // Lines are "hierarchy-ID:controllers:path": "0::/system.slice/chrony.service" (v2),
     // "1:name=systemd:/system.slice/chrony.service" (v1).

@@ -1,7 +1,7 @@
-// What systemd knows about its units, over sd-bus. It is the second source, beside /proc, of
-// which time daemons run: ProtectProc=invisible can hide another user's or a more privileged
-// process from /proc, but not from PID 1. Behind a narrow interface so that tests use a fake
-// (tests/fakes/fake_unit_lister.h).
+// What systemd knows about its units, over sd-bus, and the restarts we ask of it. The units are
+// the second source, beside /proc, of which time daemons run: ProtectProc=invisible can hide
+// another user's or a more privileged process from /proc, but not from PID 1. Behind narrow
+// interfaces so that tests use fakes (tests/fakes/fake_unit_lister.h, fake_unit_restarter.h).
 #pragma once
 
 #include "common/result.h"
@@ -34,6 +34,21 @@ class UnitLister {
 class SystemdUnitLister final : public UnitLister {
   public:
     Result<std::vector<UnitState>> list_units(std::span<const std::string> patterns) override;
+};
+
+// Restarts units, so that a daemon rereads its configuration.
+class UnitRestarter {
+  public:
+    virtual ~UnitRestarter() = default;
+    // TryRestartUnit: restarts the unit only if it runs. Fails when there is no systemd to ask
+    // or the unit does not exist (ENOENT).
+    virtual Status try_restart(std::string_view unit) = 0;
+};
+
+// The real one: asks PID 1 through connect_to_systemd().
+class SystemdUnitRestarter final : public UnitRestarter {
+  public:
+    Status try_restart(std::string_view unit) override;
 };
 
 struct BusUnref {

@@ -1,11 +1,9 @@
 #include "common/atomic_file.h"
-#include "common/system_files.h"
 #include "common/time_daemons.h"
 #include "ptp_kvm_helper/chrony_boot.h"
 #include "ptp_kvm_helper/chrony_config.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/phc_discovery.h"
-#include "ptp_kvm_helper/unit_restart.h"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -28,8 +26,7 @@ Result<std::string> main_config_path(const ChronyOptions& options) {
 }
 
 // The paravirtual clock udev knows now, by its stable name; nothing when there is none.
-Result<std::optional<std::string>> paravirtual_phc() {
-    UdevDeviceFinder finder;
+Result<std::optional<std::string>> paravirtual_phc(DeviceFinder& finder) {
     auto candidates = list_phcs(finder);
     if (!candidates) return std::unexpected(candidates.error());
     if (auto chosen = select_phc(*candidates, false)) return preferred_path(*chosen);
@@ -38,8 +35,8 @@ Result<std::optional<std::string>> paravirtual_phc() {
 
 // The device chrony should read: the selected clock's stable name, or /dev/ptp_kvm before any
 // clock exists (at boot our udev rule creates it before chronyd starts).
-std::string chrony_device() {
-    auto phc = paravirtual_phc();
+std::string chrony_device(DeviceFinder& finder) {
+    auto phc = paravirtual_phc(finder);
     return phc ? phc->value_or("/dev/ptp_kvm") : "/dev/ptp_kvm";
 }
 
@@ -54,22 +51,22 @@ bool warn_overriding_makestep(const std::vector<ChronyDirective>& config,
     return !later.empty();
 }
 
-bool chronyd_runs() {
-    for (const auto& daemon : find_time_daemons(SystemFiles("/")))
+bool chronyd_runs(const SystemFiles& files) {
+    for (const auto& daemon : find_time_daemons(files))
         if (daemon.name == "chronyd") return true;
     return false;
 }
 
 // chronyd reads refclock and makestep only at start (chrony 4.3's `reload sources` covers
 // NTP sources only), so a running chronyd is restarted through systemd.
-int apply_to_running_chronyd() {
-    if (!chronyd_runs()) {
+int apply_to_running_chronyd(PtpDevices& devices) {
+    if (!chronyd_runs(devices.files)) {
         spdlog::info("chronyd is not running; it reads the drop-in when it starts");
         return kExitOk;
     }
     Error last;
     for (std::string_view unit : kChronyUnits) {
-        auto restarted = try_restart_unit(unit);
+        auto restarted = devices.units.try_restart(unit);
         if (restarted) {
             spdlog::info("restarted {} so chronyd reads the drop-in", unit);
             return kExitOk;
@@ -85,16 +82,17 @@ int apply_to_running_chronyd() {
 // --boot: before chronyd starts, make the drop-in match this boot's clock (chrony_boot.h). It
 // never restarts chronyd: at boot it is not running yet, and when it is, a restart is for the
 // administrator (or --write) to choose.
-int run_chrony_boot(const std::filesystem::path& path, const std::vector<ChronyDirective>& config,
-                    const std::string& main_path, int poll) {
-    auto phc = paravirtual_phc();
+int run_chrony_boot(PtpDevices& devices, const std::filesystem::path& path,
+                    const std::vector<ChronyDirective>& config, const std::string& main_path,
+                    int poll) {
+    auto phc = paravirtual_phc(devices.finder);
     if (!phc) {
         spdlog::error("cannot list the PHCs: {}; the drop-in stays as it is",
                       phc.error().message());
         return kExitRuntime;
     }
     std::optional<std::string> current;
-    if (auto text = SystemFiles("/").read(std::filesystem::absolute(path).string()))
+    if (auto text = devices.files.read(std::filesystem::absolute(path).string()))
         current = std::move(*text);
     else if (text.error().errno_value != ENOENT) {
         spdlog::error("{}", text.error().message());
@@ -129,27 +127,28 @@ int run_chrony_boot(const std::filesystem::path& path, const std::vector<ChronyD
     }
     // A warning, not a failure: the drop-in is in place, and a failed unit at boot helps no one.
     if (*phc) warn_overriding_makestep(config, main_path);
-    if ((plan.action == BootDropIn::write || plan.action == BootDropIn::remove) && chronyd_runs())
+    if ((plan.action == BootDropIn::write || plan.action == BootDropIn::remove) &&
+        chronyd_runs(devices.files))
         spdlog::warn("chronyd already runs and reads the change only when it restarts");
     return kExitOk;
 }
 
 } // namespace
 
-int run_chrony(const ChronyOptions& options) {
+int run_chrony(const ChronyOptions& options, PtpDevices& devices) {
     auto main_path = main_config_path(options);
     if (!main_path) {
         spdlog::error("{}", main_path.error().message());
         return kExitRuntime;
     }
-    auto main_text = SystemFiles("/").read(*main_path);
+    auto main_text = devices.files.read(*main_path);
     if (!main_text) {
         spdlog::error("{}", main_text.error().message());
         return kExitRuntime;
     }
     const auto config = parse_chrony_config(*main_text);
     if (!options.write && !options.remove && !options.boot) {
-        fmt::print("{}", chrony_drop_in({chrony_device(), options.poll}));
+        fmt::print("{}", chrony_drop_in({chrony_device(devices.finder), options.poll}));
         return kExitOk;
     }
 
@@ -163,7 +162,7 @@ int run_chrony(const ChronyOptions& options) {
         directory = *confdir;
     }
     const auto path = std::filesystem::path(directory) / kChronyDropInName;
-    if (options.boot) return run_chrony_boot(path, config, *main_path, options.poll);
+    if (options.boot) return run_chrony_boot(devices, path, config, *main_path, options.poll);
 
     if (options.remove) {
         std::error_code ec;
@@ -175,17 +174,18 @@ int run_chrony(const ChronyOptions& options) {
             return ec ? kExitRuntime : kExitOk;
         }
         spdlog::info("removed {}", path.string());
-        return apply_to_running_chronyd();
+        return apply_to_running_chronyd(devices);
     }
 
-    if (auto written = write_file_atomically(path, chrony_drop_in({chrony_device(), options.poll}));
+    if (auto written = write_file_atomically(
+            path, chrony_drop_in({chrony_device(devices.finder), options.poll}));
         !written) {
         spdlog::error("{}", written.error().message());
         return kExitRuntime;
     }
     spdlog::info("wrote {}", path.string());
     const int code = warn_overriding_makestep(config, *main_path) ? kExitFindings : kExitOk;
-    const int applied = apply_to_running_chronyd();
+    const int applied = apply_to_running_chronyd(devices);
     return applied != kExitOk ? applied : code;
 }
 

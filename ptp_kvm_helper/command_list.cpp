@@ -1,5 +1,3 @@
-#include "common/device_monitor.h"
-#include "common/phc.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/phc_discovery.h"
 
@@ -18,8 +16,8 @@ struct ListedPhc {
     bool selected = false;
 };
 
-Result<PhcCapabilities> read_capabilities(const std::string& devnode) {
-    auto phc = DevicePhc::open(devnode);
+Result<PhcCapabilities> read_capabilities(const PhcOpener& open_phc, const std::string& devnode) {
+    auto phc = open_phc(devnode);
     if (!phc) return std::unexpected(phc.error());
     return (*phc)->capabilities();
 }
@@ -64,9 +62,8 @@ void print_text(const ListedPhc& phc) {
 
 } // namespace
 
-int run_list(const ListOptions& options) {
-    UdevDeviceFinder finder;
-    auto candidates = list_phcs(finder);
+int run_list(const ListOptions& options, PtpDevices& devices) {
+    auto candidates = list_phcs(devices.finder);
     if (!candidates) {
         spdlog::error("{}", candidates.error().message());
         return kExitRuntime;
@@ -74,7 +71,7 @@ int run_list(const ListOptions& options) {
     const auto selected = select_phc(*candidates, options.allow_nic);
     std::vector<ListedPhc> listed;
     for (const auto& candidate : *candidates)
-        listed.push_back({candidate, read_capabilities(candidate.device.devnode),
+        listed.push_back({candidate, read_capabilities(devices.open_phc, candidate.device.devnode),
                           selected && selected->device.sysname == candidate.device.sysname});
     if (options.json) {
         auto out = nlohmann::json::array();
@@ -89,11 +86,10 @@ int run_list(const ListOptions& options) {
     return kExitOk;
 }
 
-int run_select(const SelectOptions& options) {
-    UdevDeviceFinder finder;
-    std::unique_ptr<UdevDeviceMonitor> monitor;
+int run_select(const SelectOptions& options, PtpDevices& devices) {
+    std::unique_ptr<DeviceMonitor> monitor;
     if (options.wait_s > 0) {
-        auto opened = UdevDeviceMonitor::open("ptp");
+        auto opened = devices.open_monitor("ptp");
         if (!opened) {
             spdlog::error("{}", opened.error().message());
             return kExitRuntime;
@@ -102,7 +98,7 @@ int run_select(const SelectOptions& options) {
     }
     const bool allow_nic = options.allow_nic;
     auto chosen = wait_for_phc(
-        finder, monitor.get(),
+        devices.finder, monitor.get(),
         [allow_nic](const std::vector<PhcCandidate>& c) { return select_phc(c, allow_nic); },
         static_cast<Nanoseconds>(options.wait_s * 1e9));
     if (!chosen) {

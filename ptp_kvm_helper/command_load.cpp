@@ -1,7 +1,4 @@
-#include "common/device_finder.h"
-#include "common/device_monitor.h"
 #include "common/hypervisor.h"
-#include "common/module_loader.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/module_load.h"
 
@@ -9,18 +6,16 @@
 
 namespace guestclock {
 
-int run_load(const LoadOptions& options) {
+int run_load(const LoadOptions& options, PtpDevices& devices) {
     // Listen before loading, so the PHC cannot appear unseen in between.
-    auto monitor = UdevDeviceMonitor::open("ptp");
+    auto monitor = devices.open_monitor("ptp");
     if (!monitor) {
         spdlog::error("{}", monitor.error().message());
         return kExitRuntime;
     }
-    KmodModuleLoader loader;
-    UdevDeviceFinder finder;
-    const LoadRequest request{detect_hypervisor(SystemFiles("/")), options.force,
+    const LoadRequest request{detect_hypervisor(devices.files), options.force,
                               static_cast<Nanoseconds>(options.timeout_s * 1e9)};
-    auto report = load_ptp_kvm(request, loader, finder, **monitor);
+    auto report = load_ptp_kvm(request, devices.modules, devices.finder, **monitor);
     if (!report) {
         spdlog::error("{}", report.error().message);
         return report.error().failure == LoadFailure::not_kvm ? kExitFindings : kExitRuntime;

@@ -1,4 +1,3 @@
-#include "common/phc.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/offset_statistics.h"
 #include "ptp_kvm_helper/phc_discovery.h"
@@ -10,14 +9,14 @@
 
 namespace guestclock {
 
-int run_offset(const OffsetOptions& options) {
-    UdevDeviceFinder finder;
-    auto path = phc_path(finder, options.device, options.allow_nic);
+int run_offset(const OffsetOptions& options, PtpDevices& devices) {
+    auto path = phc_path(devices.finder, options.device, options.allow_nic);
     if (!path) {
         spdlog::error("{}", path.error().message());
         return kExitFindings;
     }
-    auto reading = read_phc_offset(*path, options.count);
+    auto phc = devices.open_phc(*path);
+    auto reading = phc ? read_phc_offset(**phc, options.count) : std::unexpected(phc.error());
     if (!reading) {
         spdlog::error("{}", reading.error().message());
         return kExitRuntime;

@@ -90,15 +90,30 @@ int main(int argc, char** argv) try {
         ->excludes("--once");
 
     return run_cli(app, argc, argv, common, [&] {
-        if (*load_cmd) return run_load(load);
-        if (*list_cmd) return run_list({common.json, list.allow_nic});
-        if (*select_cmd) return run_select(select);
+        // The machine's devices, built once and handed to whichever command runs.
+        UdevDeviceFinder finder;
+        SystemClockAdjuster adjuster;
+        const SystemFiles files("/");
+        KmodModuleLoader modules;
+        SystemdUnitRestarter units;
+        PtpDevices devices{.finder = finder,
+                           .open_phc = DevicePhc::open,
+                           .adjuster = adjuster,
+                           .files = files,
+                           .modules = modules,
+                           .units = units,
+                           .open_monitor = UdevDeviceMonitor::open,
+                           .open_vmclock = DeviceVmclock::open};
+
+        if (*load_cmd) return run_load(load, devices);
+        if (*list_cmd) return run_list({common.json, list.allow_nic}, devices);
+        if (*select_cmd) return run_select(select, devices);
         if (*offset_cmd) {
             offset.json = common.json;
-            return run_offset(offset);
+            return run_offset(offset, devices);
         }
-        if (*chrony_cmd) return run_chrony(chrony);
-        return run_sync(sync);
+        if (*chrony_cmd) return run_chrony(chrony, devices);
+        return run_sync(sync, devices);
     });
 } catch (const std::exception& e) {
     // Only setting up the command line can get here; run_cli catches the rest.

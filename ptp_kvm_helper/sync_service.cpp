@@ -1,7 +1,6 @@
 #include "ptp_kvm_helper/sync_service.h"
 
 #include "common/logging.h"
-#include "common/system_files.h"
 #include "ptp_kvm_helper/phc_discovery.h"
 
 #include <filesystem>
@@ -36,22 +35,34 @@ std::string_view action_name(ServoAction::Kind kind) {
 
 } // namespace
 
-Result<std::string> sync_device_path(const SyncOptions& options) {
-    UdevDeviceFinder finder;
-    return phc_path(finder, options.device, false);
-}
-
 Status SyncService::start() {
     auto started = follower_.start();
     if (started) metrics_.frequency_ppb = follower_.servo().frequency_ppb; // the kernel's
     return started;
 }
 
-Status SyncService::watch_vmclock(DeviceFinder& finder, VmclockOpener open,
-                                  DeviceMonitor* misc_events) {
+Status SyncService::attach(DeviceMonitor& ptp_events) {
+    // Sampled on time to the microsecond: sd-event's default slack (250 ms) would stretch some
+    // intervals by a quarter, and the offset drifts on through every one of them.
+    auto timer = daemon_.add_periodic(
+        static_cast<Nanoseconds>(options_.interval_s * 1e9), [this] { tick(); }, kNsPerUs);
+    if (!timer) return std::unexpected(timer.error());
+    tick_timer_ = *timer;
+    // Without udev's misc events a vmclock device that appears later is not seen: said, no more.
+    if (auto misc = devices_.open_monitor("misc"))
+        misc_events_ = std::move(*misc);
+    else
+        spdlog::warn("{}", misc.error().message());
     vmclock_.emplace(
-        finder, std::move(open), [this](const VmclockDisruption&) { disrupted(); }, misc_events);
-    return vmclock_->attach(daemon_);
+        devices_.finder, devices_.open_vmclock, [this](const VmclockDisruption&) { disrupted(); },
+        misc_events_.get());
+    Status attached = vmclock_->attach(daemon_);
+    if (attached)
+        attached = daemon_.watch_readable(ptp_events.fd(), [this, &ptp_events] {
+            if (auto event = ptp_events.wait(0); event && *event) on_device_event(**event);
+        });
+    if (attached) attached = daemon_.on_clock_set([this] { clock_was_set(); });
+    return attached;
 }
 
 void SyncService::tick() {
@@ -80,11 +91,13 @@ void SyncService::on_device_event(const DeviceEvent& event) {
         spdlog::warn("{} was removed; holding the frequency until a PHC returns", phc_->path());
         close_device();
     }
-    if (event.action == "add" && !phc_) fire_soon_();
+    if (event.action == "add" && !phc_) fire_soon();
 }
 
-bool SyncService::own_step_recently(Nanoseconds now) const {
-    return last_step_ns_ != 0 && now - last_step_ns_ < kNsPerSec / 2;
+void SyncService::clock_was_set() {
+    // Our own steps echo as clock-set events; only others' sets need a fresh measurement.
+    const Nanoseconds since_step = now_ns(CLOCK_MONOTONIC) - last_step_ns_;
+    if (last_step_ns_ == 0 || since_step >= kNsPerSec / 2) fire_soon();
 }
 
 bool SyncService::open_device() {
@@ -106,10 +119,14 @@ bool SyncService::open_device() {
     return true;
 }
 
-Result<std::unique_ptr<DevicePhc>> SyncService::open_phc() const {
-    auto path = sync_device_path(options_);
+Result<std::unique_ptr<Phc>> SyncService::open_phc() const {
+    auto path = phc_path(devices_.finder, options_.device, false);
     if (!path) return std::unexpected(path.error());
-    return DevicePhc::open(*path);
+    return devices_.open_phc(*path);
+}
+
+void SyncService::fire_soon() {
+    if (tick_timer_ != nullptr) tick_timer_->fire_soon();
 }
 
 void SyncService::close_device() {
@@ -121,7 +138,7 @@ void SyncService::close_device() {
 void SyncService::disrupted() {
     metrics_.disruptions.record(now_ns(CLOCK_REALTIME));
     follower_.reset_device();
-    fire_soon_();
+    fire_soon();
 }
 
 void SyncService::count_failure() {
@@ -132,7 +149,7 @@ void SyncService::count_failure() {
         daemon_.notify_ready("no PHC reading yet");
         ready_ = true;
     }
-    if (auto s = adjuster_.set_sync_status(false, 16 * kNsPerSec, 16 * kNsPerSec); !s)
+    if (auto s = devices_.adjuster.set_sync_status(false, 16 * kNsPerSec, 16 * kNsPerSec); !s)
         spdlog::error("{}", s.error().message());
     spdlog::warn("no PHC reading for {} updates; clock marked unsynchronised", failures_);
 }

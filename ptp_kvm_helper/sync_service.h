@@ -3,7 +3,6 @@
 // with it.
 #pragma once
 
-#include "common/clock_adjuster.h"
 #include "common/daemon.h"
 #include "common/device_monitor.h"
 #include "common/metrics_file.h"
@@ -13,35 +12,32 @@
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/sync_metrics.h"
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace guestclock {
 
-// The path to follow: the one given, or the best paravirtual PHC present now.
-Result<std::string> sync_device_path(const SyncOptions& options);
-
 // The daemon's state between timer ticks: the open device, the servo, the failure count.
 class SyncService {
   public:
-    SyncService(const SyncOptions& options, const TimeEvidence& evidence, ClockAdjuster& adjuster,
+    SyncService(PtpDevices& devices, const SyncOptions& options, const TimeEvidence& evidence,
                 Daemon& daemon)
-        : options_(options), daemon_(daemon),
-          follower_(adjuster,
+        : devices_(devices), options_(options), daemon_(daemon),
+          follower_(devices.adjuster,
                     ServoConfig{.step_threshold_ns =
                                     static_cast<Nanoseconds>(options.step_threshold_s * 1e9)},
-                    evidence),
-          adjuster_(adjuster) {
+                    evidence) {
         if (!options.prometheus.empty()) metrics_file_.emplace(options.prometheus);
     }
 
     Status start();
 
-    // Watches /dev/vmclockN, whichever PHC is followed: a snapshot restore or a migration
-    // voids what the servo learnt and is corrected at the very next update (a step).
-    Status watch_vmclock(DeviceFinder& finder, VmclockOpener open, DeviceMonitor* misc_events);
+    // Wires the daemon's work into its loop: a tick every --interval, udev's ptp_events
+    // (opened before the service looked for a PHC), clock sets by others, and /dev/vmclockN,
+    // whichever PHC is followed: a snapshot restore or a migration voids what the servo learnt
+    // and is corrected at the very next update (a step).
+    Status attach(DeviceMonitor& ptp_events);
 
     // One update, then the textfile (with --prometheus), whatever the update's outcome.
     void tick();
@@ -49,22 +45,22 @@ class SyncService {
     // A udev event for ptp devices: forget a device that went away; look again on an arrival.
     void on_device_event(const DeviceEvent& event);
 
-    void set_fire_soon(std::function<void()> fire) { fire_soon_ = std::move(fire); }
-    // Our own steps echo as clock-set events; only others' sets need a fresh measurement.
-    bool own_step_recently(Nanoseconds now) const;
+    // CLOCK_REALTIME was set: measure at once, unless it was the echo of our own step.
+    void clock_was_set();
+
+    // After a migration the counter's rate is new and after a restore the time jumped: what
+    // the servo learnt is void, so it starts over (and steps) at once. VmclockWatch's callback.
+    void disrupted();
+
+    const SyncMetrics& metrics() const { return metrics_; }
 
   private:
     void follow();
-
     bool open_device();
-
-    Result<std::unique_ptr<DevicePhc>> open_phc() const;
-
+    // The path given, or the best paravirtual PHC present now.
+    Result<std::unique_ptr<Phc>> open_phc() const;
     void close_device();
-
-    // After a migration the counter's rate is new and after a restore the time jumped: what
-    // the servo learnt is void, so it starts over (and steps) at once.
-    void disrupted();
+    void fire_soon();
 
     // Every update without a reading, whether the device fails or is missing, counts; after
     // a while the kernel must stop telling others the clock is synchronised.
@@ -76,14 +72,15 @@ class SyncService {
 
     void export_metrics();
 
+    PtpDevices& devices_;
     const SyncOptions& options_;
     Daemon& daemon_;
     ClockFollower follower_;
-    ClockAdjuster& adjuster_;
-    std::unique_ptr<DevicePhc> phc_;
+    std::unique_ptr<Phc> phc_;
     std::string devnode_;
+    PeriodicTimer* tick_timer_ = nullptr; // set by attach()
+    std::unique_ptr<DeviceMonitor> misc_events_;
     std::optional<VmclockWatch> vmclock_;
-    std::function<void()> fire_soon_ = [] {};
     int failures_ = 0;
     bool ready_ = false;
     bool waiting_logged_ = false;

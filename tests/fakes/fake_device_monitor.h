@@ -16,6 +16,8 @@ class FakeDeviceMonitor final : public DeviceMonitor {
     std::vector<Nanoseconds> waits; // the timeouts asked for
     // Called before each event is handed out: lets a test change what enumeration sees.
     std::function<void(const DeviceEvent&)> on_event;
+    // What fd() answers: an event loop that watches the monitor needs a real descriptor.
+    int event_fd = -1;
 
     Result<std::optional<DeviceEvent>> wait(Nanoseconds timeout) override {
         waits.push_back(timeout);
@@ -25,7 +27,7 @@ class FakeDeviceMonitor final : public DeviceMonitor {
         if (on_event) on_event(event);
         return event;
     }
-    int fd() const override { return -1; }
+    int fd() const override { return event_fd; }
 };
 
 } // namespace guestclock

@@ -75,9 +75,9 @@ TEST_CASE("a learnt method skips the ones known to fail, and large counts are ba
     REQUIRE(phc.calls == std::vector<PhcMethod>(3, PhcMethod::basic)); // 25 + 25 + 10
 }
 
-TEST_CASE("reading a PHC by path says which path could not be opened", "[phc]") {
-    auto reading = read_phc_offset("/nonexistent/ptp9", 1);
-    REQUIRE_FALSE(reading);
-    REQUIRE(reading.error().errno_value == ENOENT);
-    REQUIRE_THAT(reading.error().message(), Catch::Contains("/nonexistent/ptp9"));
+TEST_CASE("opening a PHC says which path could not be opened", "[phc]") {
+    auto phc = DevicePhc::open("/nonexistent/ptp9");
+    REQUIRE_FALSE(phc);
+    REQUIRE(phc.error().errno_value == ENOENT);
+    REQUIRE_THAT(phc.error().message(), Catch::Contains("/nonexistent/ptp9"));
 }
