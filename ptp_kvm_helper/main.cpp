@@ -20,7 +20,9 @@ int main(int argc, char** argv) try {
     // load: ptp_kvm in, and its clock present.
     LoadOptions load;
     auto* load_cmd = app.add_subcommand("load", "Load ptp_kvm and wait for its PHC");
+    // Bounded (a day): seconds become int64 nanoseconds, which 1e300 would overflow.
     load_cmd->add_option("--timeout", load.timeout_s, "Seconds to wait for the PHC")
+        ->check(CLI::Range(0.0, 86400.0))
         ->capture_default_str();
     load_cmd->add_flag("--force", load.force, "Load even when CPUID does not say KVM");
 
@@ -33,6 +35,7 @@ int main(int argc, char** argv) try {
     SelectOptions select;
     auto* select_cmd = app.add_subcommand("select", "Print the selected paravirtual PHC's path");
     select_cmd->add_option("--wait", select.wait_s, "Seconds to wait for one to appear")
+        ->check(CLI::Range(0.0, 86400.0))
         ->capture_default_str();
     select_cmd->add_flag("--allow-nic", select.allow_nic,
                          "Accept a NIC's PHC when no paravirtual one exists");
