@@ -75,7 +75,8 @@ $(BUILD)/bin/unit_tests: $(unit_OBJS) $(logic_OBJS)
 # The newcomer's first command: install what is missing, build, audit this machine (as root,
 # measuring every clocksource; the original is always restored).
 AUDIT_FLAGS ?= $(if $(filter 0,$(shell id -u)),--switch) --duration 3
-audit: deps
+audit:
+	@.ci/install-deps --audit
 	@$(MAKE) --no-print-directory $(BUILD)/bin/clocksource_audit
 	$(BUILD)/bin/clocksource_audit $(AUDIT_FLAGS)
 
