@@ -276,6 +276,18 @@ struct DaemonRig {
                                   {}});
         restart();
     }
+
+    // A synchronised chronyd beside the daemon, then a restore that left the clock
+    // `realtime_error` off: the vmclock marker changes and the daemon sees it.
+    void revert_beside_chronyd(Nanoseconds realtime_error) {
+        guest.root.write("proc/412/comm", "chronyd\n");
+        guest.adjuster.state.synchronized = true;
+        with_vmclock();
+        daemon->check_vmclock();
+        guest.timebase.realtime_error = realtime_error;
+        vmclock.page.disruption_marker = 2;
+        daemon->check_vmclock();
+    }
 };
 
 } // namespace
@@ -514,13 +526,7 @@ TEST_CASE("a disruption never moves the clock on the page's word: a bogus RTC st
 TEST_CASE("beside a synchronised chronyd a disruption asks chronyd to step",
           "[rtc_resync][daemon][vmclock]") {
     DaemonRig rig;
-    rig.guest.root.write("proc/412/comm", "chronyd\n");
-    rig.guest.adjuster.state.synchronized = true;
-    rig.with_vmclock();
-    rig.daemon->check_vmclock();
-    rig.guest.timebase.realtime_error = -400 * kNsPerMs;
-    rig.vmclock.page.disruption_marker = 2;
-    rig.daemon->check_vmclock();
+    rig.revert_beside_chronyd(-400 * kNsPerMs);
     REQUIRE(rig.chrony.count("remeasure") == 1);
     // chronyd's clock and chronyd's frequency: we touch neither.
     REQUIRE(rig.guest.adjuster.changed_nothing());
@@ -537,13 +543,7 @@ TEST_CASE("beside a synchronised chronyd a disruption asks chronyd to step",
 TEST_CASE("while chronyd works on the step we asked for, its unsynchronised moment is not ours",
           "[rtc_resync][daemon][vmclock]") {
     DaemonRig rig;
-    rig.guest.root.write("proc/412/comm", "chronyd\n");
-    rig.guest.adjuster.state.synchronized = true;
-    rig.with_vmclock();
-    rig.daemon->check_vmclock();
-    rig.guest.timebase.realtime_error = -4500 * kNsPerMs;
-    rig.vmclock.page.disruption_marker = 2;
-    rig.daemon->check_vmclock();
+    rig.revert_beside_chronyd(-4500 * kNsPerMs);
     REQUIRE(rig.chrony.count("remeasure") == 1);
     // chronyd's sources disagree across the revert: no selectable source, the kernel's clock
     // marked unsynchronised. Our checks see a jump and no synchronised daemon.
@@ -563,14 +563,8 @@ TEST_CASE("while chronyd works on the step we asked for, its unsynchronised mome
 TEST_CASE("a jump chronyd was asked to step but did not is ours after the grace",
           "[rtc_resync][daemon][vmclock]") {
     DaemonRig rig;
-    rig.guest.root.write("proc/412/comm", "chronyd\n");
-    rig.guest.adjuster.state.synchronized = true;
     rig.guest.settings.daemon_grace = 10 * kNsPerSec;
-    rig.with_vmclock();
-    rig.daemon->check_vmclock();
-    rig.guest.timebase.realtime_error = -30 * kNsPerSec;
-    rig.vmclock.page.disruption_marker = 2;
-    rig.daemon->check_vmclock();
+    rig.revert_beside_chronyd(-30 * kNsPerSec);
     REQUIRE(rig.chrony.count("remeasure") == 1);
     rig.daemon->check(); // within the grace, which the disruption started
     REQUIRE(rig.guest.adjuster.steps.empty());
