@@ -50,7 +50,7 @@ unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
 .SECONDEXPANSION:
-.PHONY: fuzz sanitize-check all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
+.PHONY: fuzz fuzz-check sanitize-check all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
         install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
@@ -86,8 +86,14 @@ audit:
 # all from scratch) but up to 19 under others' load, too close to make check's 25-minute budget
 # to be in it by default; with its cache it adds under 2 minutes.
 CHECK_IMAGE ?= no
+# The sanitizer and fuzzing tiers (CHECK_SANITIZE=yes, CHECK_FUZZ=yes; .ci/run sets both) add
+# about 12 and 6 minutes on 2 cores: outside make check's 25-minute budget, inside .ci/run's 60.
+CHECK_SANITIZE ?= no
+CHECK_FUZZ ?= no
 CHECK_TIERS := unit-check man-check umockdev-check host-check vm-check \
-               $(if $(filter yes,$(CHECK_IMAGE)),image-check) faults-check
+               $(if $(filter yes,$(CHECK_IMAGE)),image-check) \
+               $(if $(filter yes,$(CHECK_SANITIZE)),sanitize-check) \
+               $(if $(filter yes,$(CHECK_FUZZ)),fuzz-check) faults-check
 # Cross-built, only the unit tier runs (under qemu-user); the others need this machine's own
 # binaries and devices, so each is recorded as a skipped tier rather than silently absent.
 ifeq ($(ARCH),arm64)
@@ -166,6 +172,7 @@ fuzz_chrony_tracking_SOURCES := common/chrony_control.cpp common/result.cpp
 fuzz_kernel_cmdline_SOURCES := clocksource_audit/kernel_parameters.cpp
 fuzz_kernel_messages_SOURCES := clocksource_audit/kernel_messages.cpp common/result.cpp
 fuzz_cpuinfo_SOURCES := clocksource_audit/cpu_flags.cpp clocksource_audit/clocksources.cpp \
+                        clocksource_audit/restore_watcher.cpp \
                         common/system_files.cpp common/result.cpp
 fuzz_time_daemons_SOURCES := common/time_daemons.cpp common/systemd_units.cpp \
                              common/system_files.cpp common/result.cpp
@@ -176,16 +183,15 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.cpp $$(fuzz_%_SOURCES)
 	$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_FLAGS) $^ $(LDLIBS) -o $@
 
 fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
-	@for t in $(FUZZ_TARGETS); do \
-	    rm -rf $(BUILD)/fuzz/corpus-$$t && cp -r tests/fuzz/corpus/$$t $(BUILD)/fuzz/corpus-$$t; \
-	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        $(BUILD)/fuzz/corpus-$$t > $(BUILD)/fuzz/$$t.log 2>&1 \
-	        || { tail -n 40 $(BUILD)/fuzz/$$t.log; echo "fuzz $$t: FOUND A FAILURE"; exit 1; }; \
-	    printf 'fuzz %s: %s executions, coverage %s edges, %s s\n' $$t \
-	        "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz/$$t.log)" \
-	        "$$(grep -o 'cov: [0-9]*' $(BUILD)/fuzz/$$t.log | tail -n 1 | cut -d' ' -f2)" \
-	        $(FUZZ_SECONDS); \
-	done
+	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The same as a tier of make check (CHECK_FUZZ=yes, which .ci/run sets): built with every core.
+fuzz-check:
+	@mkdir -p $(BUILD)/results
+	@if $(MAKE) --no-print-directory -j$(shell nproc) $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS)); \
+	then tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
+	else printf '1..1\nnot ok 1 - fuzz: the targets did not build\n'; fi | tee $(BUILD)/results/fuzz.tap
+	@! grep -q '^not ok' $(BUILD)/results/fuzz.tap
 
 # The unit and umockdev tiers again, with the tools and tests built by g++ under ASan and UBSan
 # into $(BUILD)/sanitize; the first report stops the test that made it. umockdev's preload
@@ -195,14 +201,19 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # starts; spdlog logs synchronously (no async logger, no thread pool).
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SANITIZE_BUILD := $(BUILD)/sanitize
+# A tier of make check with CHECK_SANITIZE=yes (.ci/run sets it): the unit tests' Catch2 log and
+# the umockdev tier's TAP land in $(BUILD)/results as sanitize.catch and sanitize-umockdev.tap.
 sanitize-check:
+	@mkdir -p $(BUILD)/results
 	@CXXFLAGS='-O1 -g $(SANITIZE_FLAGS)' LDFLAGS='$(SANITIZE_FLAGS)' \
-	    $(MAKE) --no-print-directory BUILD=$(SANITIZE_BUILD) all
-	@mkdir -p $(SANITIZE_BUILD)/results
-	UBSAN_OPTIONS=print_stacktrace=1 $(SANITIZE_BUILD)/bin/unit_tests
+	    $(MAKE) --no-print-directory -j$(shell nproc) BUILD=$(SANITIZE_BUILD) all \
+	    || { echo 'the sanitizer build failed' > $(BUILD)/results/sanitize.catch; exit 1; }
+	@UBSAN_OPTIONS=print_stacktrace=1 $(SANITIZE_BUILD)/bin/unit_tests --reporter console \
+	    > $(BUILD)/results/sanitize.catch 2>&1; status=$$?; \
+	    cat $(BUILD)/results/sanitize.catch; exit $$status
 	ASAN_OPTIONS=verify_asan_link_order=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	    tests/umockdev/run $(SANITIZE_BUILD)/bin | tee $(SANITIZE_BUILD)/results/umockdev.tap
-	@! grep -q '^not ok' $(SANITIZE_BUILD)/results/umockdev.tap
+	    tests/umockdev/run $(SANITIZE_BUILD)/bin | tee $(BUILD)/results/sanitize-umockdev.tap
+	@! grep -q '^not ok' $(BUILD)/results/sanitize-umockdev.tap
 
 SOURCES = $(wildcard common/*.cpp common/*.h $(addsuffix /*.cpp,$(TOOLS)) $(addsuffix /*.h,$(TOOLS)) \
                      tests/unit/*.cpp tests/fakes/*.h tests/fakes/*.cpp tests/fuzz/*.cpp)
