@@ -56,9 +56,10 @@ Inventory take_inventory(const InventorySources& sources) {
     inventory.hypervisor = detect_hypervisor(sources.files);
 
     if (sources.read_kernel_log) {
-        if (auto log = read_kernel_log())
-            inventory.kernel_messages = parse_clocksource_messages(*log);
-        else
+        if (auto log = sources.read_kernel_log()) {
+            inventory.kernel_messages = parse_clocksource_messages(log->text);
+            inventory.kernel_log_source = log->source;
+        } else
             problems.push_back(log.error().message());
     }
 

@@ -9,9 +9,11 @@
 #include "common/clock_adjuster.h"
 #include "common/device_finder.h"
 #include "common/hypervisor.h"
+#include "common/kernel_log.h"
 #include "common/system_files.h"
 #include "common/time_daemons.h"
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +39,7 @@ struct Inventory {
     std::set<std::string> cpu_flags; // x86's "flags" line; empty elsewhere
     HypervisorIdentity hypervisor;
     std::optional<ClocksourceMessages> kernel_messages; // absent when the log is unreadable
+    std::string kernel_log_source; // where kernel_messages came from (KernelLog::source)
     std::vector<ClockDevice> phcs;
     std::vector<ClockDevice> rtcs;
     VmclockInventory vmclock;
@@ -50,8 +53,8 @@ struct InventorySources {
     const SystemFiles& files;
     DeviceFinder& devices;
     ClockAdjuster& clock;
-    bool read_kernel_log = true;
-    VmclockOpener open_vmclock; // empty: vmclock pages are not read
+    std::function<Result<KernelLog>()> read_kernel_log; // empty: the kernel log is not read
+    VmclockOpener open_vmclock;                         // empty: vmclock pages are not read
 };
 
 Inventory take_inventory(const InventorySources& sources);

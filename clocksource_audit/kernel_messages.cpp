@@ -2,14 +2,10 @@
 
 #include <charconv>
 #include <sstream>
-#include <sys/klog.h>
 
 namespace guestclock {
 
 namespace {
-
-constexpr int kSyslogActionReadAll = 3;
-constexpr int kSyslogActionSizeBuffer = 10;
 
 // The message after the "<level>[timestamp] " prefix, if any.
 std::string_view message_of(std::string_view line) {
@@ -93,16 +89,6 @@ ClocksourceMessages parse_clocksource_messages(std::string_view kernel_log) {
     }
     if (!result.tsc_khz) result.tsc_khz = detected_khz;
     return result;
-}
-
-Result<std::string> read_kernel_log() {
-    const int size = klogctl(kSyslogActionSizeBuffer, nullptr, 0);
-    if (size < 0) return fail_errno("klogctl SIZE_BUFFER");
-    std::string buffer(static_cast<size_t>(size), '\0');
-    const int n = klogctl(kSyslogActionReadAll, buffer.data(), size);
-    if (n < 0) return fail_errno("klogctl READ_ALL");
-    buffer.resize(static_cast<size_t>(n));
-    return buffer;
 }
 
 } // namespace guestclock

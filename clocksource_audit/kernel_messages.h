@@ -1,8 +1,6 @@
 // What the kernel log says about clocksources: switches, TSC instability, the TSC frequency.
 #pragma once
 
-#include "common/result.h"
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,8 +20,5 @@ ClocksourceMessages parse_clocksource_messages(std::string_view kernel_log);
 
 // "2899.999" MHz as kHz, exactly (no floating point); nullopt on malformed text.
 std::optional<std::int64_t> parse_mhz_as_khz(std::string_view mhz);
-
-// The kernel ring buffer (klogctl); needs CAP_SYSLOG when kernel.dmesg_restrict is set.
-Result<std::string> read_kernel_log();
 
 } // namespace guestclock

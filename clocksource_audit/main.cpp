@@ -66,6 +66,8 @@ int run(const Options& options) {
         {.files = files,
          .devices = devices,
          .clock = clock,
+         .read_kernel_log =
+             [] { return read_kernel_log(read_kernel_ring_buffer, read_kernel_journal); },
          .open_vmclock = [](const std::string& path) -> Result<std::unique_ptr<Vmclock>> {
              return DeviceVmclock::open(path);
          }});

@@ -93,7 +93,8 @@ nlohmann::json format_json_report(const AuditReport& report) {
     j["cpu_flags"] = x86_only(std::move(flags));
     j["tsc_khz"] = optional_value(report.tsc_khz);
     if (inv.kernel_messages) {
-        j["kernel_messages"] = {{"switches", inv.kernel_messages->switches},
+        j["kernel_messages"] = {{"source", inv.kernel_log_source},
+                                {"switches", inv.kernel_messages->switches},
                                 {"instability", inv.kernel_messages->instability}};
     } else {
         j["kernel_messages"] = nullptr;

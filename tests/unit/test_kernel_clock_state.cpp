@@ -52,8 +52,13 @@ TEST_CASE("inventory from a fixture tree, fake devices and a fake clock", "[audi
     clock.state.synchronized = true;
 
     const SystemFiles files(root.path());
-    const auto inv = take_inventory({files, devices, clock, false, {}});
+    const auto from_journal = []() -> Result<KernelLog> {
+        return KernelLog{"clocksource: Switched to clocksource kvm-clock\n", "journal"};
+    };
+    const auto inv = take_inventory({files, devices, clock, from_journal, {}});
     REQUIRE(inv.clocksources.current == "kvm-clock");
+    REQUIRE(inv.kernel_messages->switches == std::vector<std::string>{"kvm-clock"});
+    REQUIRE(inv.kernel_log_source == "journal");
     REQUIRE(inv.parameters.no_kvmclock_vsyscall);
     REQUIRE(inv.cpu_flags.contains("constant_tsc"));
     REQUIRE(inv.time_daemons.size() == 1);
@@ -74,10 +79,14 @@ TEST_CASE("an inventory with nothing readable lists its problems instead of fail
     FakeClockAdjuster clock;
     clock.fail_with_errno = EPERM;
     const SystemFiles files(root.path());
-    const auto inv = take_inventory({files, devices, clock, false, {}});
+    const auto denied = []() -> Result<KernelLog> {
+        return fail(EPERM, "kernel messages: the ring buffer is denied");
+    };
+    const auto inv = take_inventory({files, devices, clock, denied, {}});
     REQUIRE(inv.clocksources.current.empty());
+    REQUIRE_FALSE(inv.kernel_messages);
     REQUIRE_FALSE(inv.kernel_clock);
-    // clocksources, cmdline, cpuinfo, ptp, rtc, misc (vmclock), adjtimex
-    REQUIRE(inv.problems.size() == 7);
+    // clocksources, cmdline, cpuinfo, kernel log, ptp, rtc, misc (vmclock), adjtimex
+    REQUIRE(inv.problems.size() == 8);
     REQUIRE_FALSE(inv.serves_ntp);
 }
