@@ -52,6 +52,10 @@ Status SystemClockAdjuster::set_frequency_ppb(double ppb) {
     return {};
 }
 
+int status_with_sync(int status, bool synchronized) {
+    return synchronized ? (status & ~STA_UNSYNC) : (status | STA_UNSYNC);
+}
+
 Status SystemClockAdjuster::set_sync_status(bool synchronized, Nanoseconds maxerror,
                                             Nanoseconds esterror) {
     timex current{};
@@ -59,7 +63,7 @@ Status SystemClockAdjuster::set_sync_status(bool synchronized, Nanoseconds maxer
     if (!read) return std::unexpected(read.error());
     timex tx{};
     tx.modes = ADJ_STATUS | ADJ_MAXERROR | ADJ_ESTERROR;
-    tx.status = synchronized ? (current.status & ~STA_UNSYNC) : (current.status | STA_UNSYNC);
+    tx.status = status_with_sync(current.status, synchronized);
     tx.maxerror = static_cast<long>(maxerror / kNsPerUs);
     tx.esterror = static_cast<long>(esterror / kNsPerUs);
     auto state = adjust(tx, "adjtimex ADJ_STATUS");

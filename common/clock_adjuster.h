@@ -36,6 +36,10 @@ class SystemClockAdjuster final : public ClockAdjuster {
     Status set_sync_status(bool synchronized, Nanoseconds maxerror, Nanoseconds esterror) override;
 };
 
+// The timex status word with STA_UNSYNC set or cleared and every other bit kept: a pending leap
+// second (STA_INS, STA_DEL) that another daemon armed must survive our quality updates.
+int status_with_sync(int status, bool synchronized);
+
 // The kernel's frequency correction is bounded to +-500 ppm (MAXFREQ).
 inline constexpr double kMaxFrequencyPpb = 500'000.0;
 

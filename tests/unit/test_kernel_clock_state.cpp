@@ -90,3 +90,11 @@ TEST_CASE("an inventory with nothing readable lists its problems instead of fail
     REQUIRE(inv.problems.size() == 8);
     REQUIRE_FALSE(inv.serves_ntp);
 }
+
+TEST_CASE("a pending leap second survives our sync-status updates", "[clock][leap]") {
+    for (int leap : {STA_INS, STA_DEL}) {
+        const int armed = STA_PLL | STA_UNSYNC | leap;
+        REQUIRE(status_with_sync(armed, true) == (STA_PLL | leap));
+        REQUIRE(status_with_sync(status_with_sync(armed, true), false) == armed);
+    }
+}

@@ -588,3 +588,39 @@ TEST_CASE("a time daemon's own step is not undone, a stranger's is", "[rtc_resyn
     alone.daemon->clock_was_set();
     REQUIRE(alone.guest.adjuster.steps.size() == 1);
 }
+
+TEST_CASE("an RTC in 2099 or past 2100 never moves a correct clock", "[rtc_resync][once]") {
+    for (const RtcTime& bogus : {RtcTime{2099, 12, 31, 23, 59, 59}, RtcTime{2101, 3, 1, 0, 0, 0}}) {
+        FakeGuest guest;
+        guest.rtc.rtc_error = utc_calendar_to_epoch(bogus) * kNsPerSec - guest.timebase.true_time();
+        REQUIRE(guest.once() == kExitBeyondCeiling);
+        REQUIRE(guest.adjuster.changed_nothing());
+    }
+}
+
+// Decades after its build date, the ceiling comes from the last good time the guest recorded
+// (here a week ago), not from the build date.
+TEST_CASE("a guest that lives past 2038 and 2100 follows its RTC there", "[rtc_resync][once]") {
+    for (const RtcTime& when : {RtcTime{2038, 1, 19, 3, 14, 8}, RtcTime{2100, 3, 1, 0, 0, 0}}) {
+        FakeGuest guest;
+        guest.timebase.epoch_offset =
+            utc_calendar_to_epoch(when) * kNsPerSec - guest.timebase.monoraw;
+        guest.timebase.realtime_error = 37 * kNsPerSec;
+        guest.root.write("var/lib/guestclock/" + std::string(kLastGoodFile),
+                         format_last_good(guest.timebase.true_time() - 7 * kNsPerDay));
+        REQUIRE(guest.once() == kExitOk);
+        REQUIRE(guest.adjuster.steps.size() == 1);
+        REQUIRE(abs_ns(guest.adjuster.steps[0] + 37 * kNsPerSec) < 100 * kNsPerUs);
+    }
+}
+
+TEST_CASE("without CAP_SYS_TIME once fails plainly and remembers nothing", "[rtc_resync][once]") {
+    FakeGuest guest;
+    guest.timebase.realtime_error = 37 * kNsPerSec;
+    guest.adjuster.fail_with_errno = EPERM;
+    LogCapture log;
+    REQUIRE(guest.once() == kExitRuntime);
+    REQUIRE(guest.adjuster.changed_nothing());
+    REQUIRE_FALSE(guest.last_good_written());
+    REQUIRE(log.count("Operation not permitted") >= 1);
+}
