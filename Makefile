@@ -51,7 +51,7 @@ BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
 .SECONDEXPANSION:
 .PHONY: fuzz fuzz-check sanitize-check all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
-        install uninstall deb bench clean
+        install uninstall deb dist bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
 deps:
@@ -250,9 +250,19 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/*.service)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
 
-# The Debian package, built from a copy of HEAD under $(BUILD)/deb (see debian/build-deb).
+# The Debian package from a copy of the work tree as it is, uncommitted edits included, or of
+# an unpacked release tarball (see debian/build-deb); DEB_BUILD_OPTIONS=nocheck skips the unit
+# tests.
 deb:
-	debian/build-deb $(BUILD)/deb
+	debian/build-deb --worktree $(BUILD)/deb
+
+# The release tarball of HEAD, which builds with `make deb` (or dpkg-buildpackage) without git.
+DIST := $(BUILD)/guestclock-$(VERSION).tar.gz
+dist:
+	@mkdir -p $(BUILD)
+	@git diff --quiet HEAD || echo "dist: uncommitted changes are not in the tarball (it is HEAD)" >&2
+	git archive --format=tar.gz --prefix=guestclock-$(VERSION)/ -o $(DIST) HEAD
+	@echo $(DIST)
 
 clean:
 	rm -rf $(BUILD)
