@@ -193,6 +193,8 @@ check_audit() {
         missing "clocksource_audit --expect (this guest's scenario) exits 0" clocksource_audit
         missing "clocksource_audit --expect (the other scenario) exits 1" clocksource_audit
         missing "clocksource_audit --prometheus writes textfile metrics" clocksource_audit
+        missing "clocksource_audit as a systemd-journal member reads kernel messages from the journal" clocksource_audit
+        missing "clocksource_audit as nobody says why it has no kernel messages" clocksource_audit
         return
     fi
     # Under TCG there is no kvm-clock; on a KVM host the same image would be in the other scenario.
@@ -212,6 +214,19 @@ check_audit() {
     clocksource_audit --no-measure --prometheus $prom >/dev/null 2>&1
     result "$(grep -q '^guestclock_audit_clocksource_current{' $prom 2>/dev/null; echo $?)" \
         "clocksource_audit --prometheus writes textfile metrics"
+    # Without root, where Debian's kernel.dmesg_restrict=1 denies the ring buffer: a member of
+    # systemd-journal gets this boot's kernel messages from the journal, nobody a reason.
+    local journal_gid
+    journal_gid=$(getent group systemd-journal | cut -d: -f3)
+    setpriv --reuid=nobody --regid=nogroup --groups="$journal_gid" \
+        clocksource_audit --no-measure --json >/tmp/audit-journal.json 2>/dev/null
+    result "$(grep -q '"source": "journal"' /tmp/audit-journal.json &&
+              grep -A1 '"switches": \[$' /tmp/audit-journal.json | grep -q '^ *"'; echo $?)" \
+        "clocksource_audit as a systemd-journal member reads kernel messages from the journal"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        clocksource_audit --no-measure --json >/tmp/audit-nobody.json 2>/dev/null
+    result "$(grep -q '"kernel messages: .*dmesg_restrict.*systemd-journal' /tmp/audit-nobody.json; echo $?)" \
+        "clocksource_audit as nobody says why it has no kernel messages"
 }
 
 # check_pause SECONDS: the host stops the VM for SECONDS; within 3 s of resuming, the guest's
