@@ -10,9 +10,7 @@ ifeq ($(ARCH),arm64)
 CROSS    := aarch64-linux-gnu
 CXX      := $(CROSS)-g++
 BUILD    ?= build-arm64
-# Debian's cross pkg-config wrapper when installed, else pkg-config on the arm64 .pc files only.
-PKG_CONFIG ?= $(if $(shell command -v $(CROSS)-pkg-config),$(CROSS)-pkg-config,\
-                PKG_CONFIG_LIBDIR=/usr/lib/$(CROSS)/pkgconfig:/usr/share/pkgconfig pkg-config)
+PKG_CONFIG ?= $(CROSS)-pkg-config
 RUN_TARGET := qemu-aarch64-static -L /usr/$(CROSS)
 DEPS_FLAGS := --arm64
 else ifeq ($(origin ARCH),command line)
@@ -20,6 +18,14 @@ $(error ARCH=$(ARCH): only ARCH=arm64 is a cross build; leave ARCH unset to buil
 endif
 BUILD    ?= build
 PKG_CONFIG ?= pkg-config
+# A cross pkg-config (TRIPLET-pkg-config: ARCH=arm64, or dpkg-buildpackage -a) exists only where
+# pkg-config:ARCH is installed; without it, the native one on that architecture's .pc files.
+ifneq ($(filter %-pkg-config,$(PKG_CONFIG)),)
+ifeq ($(shell command -v $(PKG_CONFIG)),)
+override PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(PKG_CONFIG:-pkg-config=)/pkgconfig:/usr/share/pkgconfig \
+                       pkg-config
+endif
+endif
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
