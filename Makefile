@@ -51,6 +51,7 @@ BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
 
 .SECONDEXPANSION:
 .PHONY: fuzz sanitize-check all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
+        prometheus-check \
         install uninstall deb bench clean
 all: $(BINS) $(BUILD)/bin/unit_tests
 
@@ -86,7 +87,7 @@ audit:
 # all from scratch) but up to 19 under others' load, too close to make check's 25-minute budget
 # to be in it by default; with its cache it adds under 2 minutes.
 CHECK_IMAGE ?= no
-CHECK_TIERS := unit-check man-check umockdev-check host-check vm-check \
+CHECK_TIERS := unit-check man-check prometheus-check umockdev-check host-check vm-check \
                $(if $(filter yes,$(CHECK_IMAGE)),image-check) faults-check
 # Cross-built, only the unit tier runs (under qemu-user); the others need this machine's own
 # binaries and devices, so each is recorded as a skipped tier rather than silently absent.
@@ -122,6 +123,17 @@ faults-check: $(BUILD)/bin/unit_tests
 man-check:
 	@mkdir -p $(BUILD)/results
 	@tests/man/run | tee $(BUILD)/results/man.tap
+
+# The alert rules, their promtool tests and the tools' textfiles, checked with
+# the promtool that fleets run (tests/prometheus/README.md). No VM: seconds.
+prometheus_samples_OBJS := $(call objects,$(wildcard tests/prometheus/*.cpp) tests/unit/main.cpp)
+$(BUILD)/bin/textfile_samples: $(prometheus_samples_OBJS) $(logic_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+prometheus-check: $(BINS) $(BUILD)/bin/textfile_samples
+	@mkdir -p $(BUILD)/results
+	@tests/prometheus/run $(BUILD) | tee $(BUILD)/results/prometheus.tap
 
 umockdev-check: $(BINS)
 	@mkdir -p $(BUILD)/results
@@ -205,7 +217,8 @@ sanitize-check:
 	@! grep -q '^not ok' $(SANITIZE_BUILD)/results/umockdev.tap
 
 SOURCES = $(wildcard common/*.cpp common/*.h $(addsuffix /*.cpp,$(TOOLS)) $(addsuffix /*.h,$(TOOLS)) \
-                     tests/unit/*.cpp tests/fakes/*.h tests/fakes/*.cpp tests/fuzz/*.cpp)
+                     tests/unit/*.cpp tests/fakes/*.h tests/fakes/*.cpp tests/fuzz/*.cpp \
+                     tests/prometheus/*.cpp)
 TIDY_SOURCES = $(filter %.cpp,$(filter-out tests/%,$(SOURCES)))
 
 lint:
