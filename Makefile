@@ -125,7 +125,7 @@ man-check:
 	@tests/man/run | tee $(BUILD)/results/man.tap
 
 # The alert rules, their promtool tests, the tools' textfiles and the Grafana dashboard, with
-# the promtool that fleets run (tests/prometheus/README.md). No VM: seconds.
+# the promtool that fleets run (tests/prometheus/README.md). No VM: under a minute.
 prometheus_samples_OBJS := $(call objects,$(wildcard tests/prometheus/*.cpp) tests/unit/main.cpp)
 $(BUILD)/bin/textfile_samples: $(prometheus_samples_OBJS) $(logic_OBJS)
 	@mkdir -p $(@D)
