@@ -28,7 +28,9 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 CXX      ?= g++
-PKGS     := libudev libsystemd libkmod spdlog
+# libkmod is not linked: common/module_loader dlopen()s it when `ptp_kvm_helper load` runs, so
+# the daemons never map it or the libcrypto it brings (only its header is needed to build).
+PKGS     := libudev libsystemd spdlog
 CPPFLAGS += -I. -DGUESTCLOCK_VERSION='"$(VERSION)"' -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++23 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -MMD -MP
