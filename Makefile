@@ -147,7 +147,11 @@ image-check:
 vm-shell: $(BINS)
 	tests/vm/run --build $(BUILD) --shell $(if $(VM_KERNEL),--kernel $(VM_KERNEL))
 
+# Boots a VM per benchmark, one at a time (each script's header says what it measures);
+# FOOTPRINT_SECONDS shortens the footprint's
+# windows. Reports and SVG charts land in $(BUILD)/bench.
 bench: $(BINS)
+	@.ci/install-deps --bench
 	bench/run $(BUILD)
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.cpp) for the parsers of what others write, built with
