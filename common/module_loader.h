@@ -23,9 +23,17 @@ class ModuleLoader {
     virtual Result<ModuleLoadOutcome> load(std::string_view name) = 0;
 };
 
+// Opens libkmod with dlopen() inside load() and closes it again, as systemd does with its
+// optional libraries: only `ptp_kvm_helper load` pays for libkmod and the libcrypto it pulls in,
+// and the tools run where libkmod is not installed.
 class KmodModuleLoader final : public ModuleLoader {
   public:
+    explicit KmodModuleLoader(std::string library = "libkmod.so.2");
+    // Also ELIBACC when the library cannot be opened or lacks a function we call.
     Result<ModuleLoadOutcome> load(std::string_view name) override;
+
+  private:
+    std::string library_;
 };
 
 } // namespace guestclock
