@@ -26,6 +26,9 @@ MANDIR   ?= $(PREFIX)/share/man
 UDEVDIR  ?= $(PREFIX)/lib/udev
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# The daemons read /etc/guestclock whatever the prefix, as chrony reads /etc/chrony.
+SYSCONFDIR ?= /etc
+NTPUNITSDIR ?= $(PREFIX)/lib/systemd/ntp-units.d
 
 CXX      ?= g++
 PKGS     := libudev libsystemd libkmod spdlog
@@ -48,6 +51,8 @@ logic_OBJS := $(foreach tool,$(TOOLS),$($(tool)_OBJS)) $(common_OBJS)
 unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
+# The daemons' commented default settings, installed under /etc/guestclock with a .d each.
+CONFIGS := rtc_resync.conf ptp_kvm_helper.conf
 
 .SECONDEXPANSION:
 .PHONY: fuzz sanitize-check all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
@@ -224,17 +229,23 @@ format:
 	clang-format -i $(SOURCES)
 
 install: $(BINS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR) \
-	           $(DESTDIR)$(SYSUSERSDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	           $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	           $(addprefix $(DESTDIR)$(SYSCONFDIR)/guestclock/,$(addsuffix .d,$(CONFIGS)))
 	$(if $(BINS),install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/)
 	$(if $(wildcard man/*.8),install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
+	install -m 0644 man/rtc_resync.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	ln -sf rtc_resync.conf.5 $(DESTDIR)$(MANDIR)/man5/ptp_kvm_helper.conf.5
 	$(if $(wildcard udev/*.rules),install -m 0644 $(wildcard udev/*.rules) $(DESTDIR)$(UDEVDIR)/rules.d/)
 	$(if $(wildcard systemd/*.service),install -m 0644 $(wildcard systemd/*.service) $(DESTDIR)$(UNITDIR)/)
 	install -m 0644 systemd/guestclock.sysusers $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
+	install -m 0644 $(addprefix config/,$(CONFIGS)) $(DESTDIR)$(SYSCONFDIR)/guestclock/
 
+# The configuration files under /etc are the administrator's once installed: left in place.
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(TOOLS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	rm -f $(DESTDIR)$(MANDIR)/man5/rtc_resync.conf.5 $(DESTDIR)$(MANDIR)/man5/ptp_kvm_helper.conf.5
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/rules.d/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/*.service)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
