@@ -28,6 +28,9 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 # The daemons read /etc/guestclock whatever the prefix, as chrony reads /etc/chrony.
 SYSCONFDIR ?= /etc
+# timedated's list of time services: after systemd-timesyncd's 80-, so that `timedatectl set-ntp
+# true` starts timesyncd, never our servo on a guest without a paravirtual clock; set-ntp false
+# stops ours too, and `timedatectl show -p NTP` counts it.
 NTPUNITSDIR ?= $(PREFIX)/lib/systemd/ntp-units.d
 
 CXX      ?= g++
@@ -239,6 +242,7 @@ install: $(BINS)
 	$(if $(wildcard udev/*.rules),install -m 0644 $(wildcard udev/*.rules) $(DESTDIR)$(UDEVDIR)/rules.d/)
 	$(if $(wildcard systemd/*.service),install -m 0644 $(wildcard systemd/*.service) $(DESTDIR)$(UNITDIR)/)
 	install -m 0644 systemd/guestclock.sysusers $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
+	install -D -m 0644 systemd/guestclock.ntp-units $(DESTDIR)$(NTPUNITSDIR)/90-guestclock.list
 	install -m 0644 $(addprefix config/,$(CONFIGS)) $(DESTDIR)$(SYSCONFDIR)/guestclock/
 
 # The configuration files under /etc are the administrator's once installed: left in place.
@@ -249,6 +253,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/rules.d/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/*.service)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
+	rm -f $(DESTDIR)$(NTPUNITSDIR)/90-guestclock.list
 
 # The Debian package, built from a copy of HEAD under $(BUILD)/deb (see debian/build-deb).
 deb:
