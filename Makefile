@@ -32,6 +32,12 @@ MANDIR   ?= $(PREFIX)/share/man
 UDEVDIR  ?= $(PREFIX)/lib/udev
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# The daemons read /etc/guestclock whatever the prefix, as chrony reads /etc/chrony.
+SYSCONFDIR ?= /etc
+# timedated's list of time services: after systemd-timesyncd's 80-, so that `timedatectl set-ntp
+# true` starts timesyncd, never our servo on a guest without a paravirtual clock; set-ntp false
+# stops ours too, and `timedatectl show -p NTP` counts it.
+NTPUNITSDIR ?= $(PREFIX)/lib/systemd/ntp-units.d
 
 CXX      ?= g++
 # libkmod is not linked: common/module_loader dlopen()s it when `ptp_kvm_helper load` runs, so
@@ -56,6 +62,9 @@ logic_OBJS := $(foreach tool,$(TOOLS),$($(tool)_OBJS)) $(common_OBJS)
 unit_OBJS  := $(call objects,$(wildcard tests/unit/*.cpp tests/fakes/*.cpp))
 
 BINS := $(addprefix $(BUILD)/bin/,$(TOOLS))
+# The daemons' commented default settings, each beside its tool's sources, installed under
+# /etc/guestclock with a .d each.
+CONFIGS := rtc_resync/rtc_resync.conf ptp_kvm_helper/ptp_kvm_helper.conf
 
 .SECONDEXPANSION:
 .PHONY: fuzz fuzz-check sanitize-check all deps audit check faults-check unit-check umockdev-check host-check vm-check vm-shell image-check man-check lint format \
@@ -263,20 +272,28 @@ format:
 # the package leaves that to dh_strip, which moves them into guestclock-dbgsym.
 STRIP_FLAGS := $(if $(filter yes,$(INSTALL_STRIP)),-s $(if $(CROSS),--strip-program=$(CROSS)-strip))
 install: $(BINS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR) \
-	           $(DESTDIR)$(SYSUSERSDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	           $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	           $(addprefix $(DESTDIR)$(SYSCONFDIR)/guestclock/,$(addsuffix .d,$(notdir $(CONFIGS))))
 	$(if $(BINS),install -m 0755 $(STRIP_FLAGS) $(BINS) $(DESTDIR)$(SBINDIR)/)
 	$(if $(wildcard man/*.8),install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
+	install -m 0644 man/rtc_resync.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	ln -sf rtc_resync.conf.5 $(DESTDIR)$(MANDIR)/man5/ptp_kvm_helper.conf.5
 	$(if $(wildcard udev/*.rules),install -m 0644 $(wildcard udev/*.rules) $(DESTDIR)$(UDEVDIR)/rules.d/)
 	$(if $(wildcard systemd/*.service),install -m 0644 $(wildcard systemd/*.service) $(DESTDIR)$(UNITDIR)/)
 	install -m 0644 systemd/guestclock.sysusers $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
+	install -D -m 0644 systemd/guestclock.ntp-units $(DESTDIR)$(NTPUNITSDIR)/90-guestclock.list
+	install -m 0644 $(CONFIGS) $(DESTDIR)$(SYSCONFDIR)/guestclock/
 
+# The configuration files under /etc are the administrator's once installed: left in place.
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(TOOLS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	rm -f $(DESTDIR)$(MANDIR)/man5/rtc_resync.conf.5 $(DESTDIR)$(MANDIR)/man5/ptp_kvm_helper.conf.5
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/rules.d/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/*.service)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/guestclock.conf
+	rm -f $(DESTDIR)$(NTPUNITSDIR)/90-guestclock.list
 
 # The Debian package from a copy of the work tree as it is, uncommitted edits included, or of
 # an unpacked release tarball (see debian/build-deb); DEB_BUILD_OPTIONS=nocheck skips the unit

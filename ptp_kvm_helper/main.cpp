@@ -2,8 +2,11 @@
 // follow it, through chrony or through its own servo.
 #include "common/cli.h"
 #include "ptp_kvm_helper/commands.h"
+#include "ptp_kvm_helper/sync_settings.h"
 
 #include <iostream>
+#include <spdlog/spdlog.h>
+#include <vector>
 
 using namespace guestclock;
 
@@ -71,22 +74,17 @@ int main(int argc, char** argv) try {
     // sync: our own servo, for images without chrony.
     SyncOptions sync;
     auto* sync_cmd = app.add_subcommand("sync", "Discipline CLOCK_REALTIME from the PHC");
+    // Every setting of its configuration file, as --key: the file's keys and these are one table.
+    std::vector<ConfigEntry> sync_given;
+    add_command_line_options(*sync_cmd, sync_options(), {}, sync_given);
+    std::string sync_config{kDefaultSyncConfigPath};
+    bool sync_config_given = false;
     sync_cmd
-        ->add_option("--step-threshold", sync.step_threshold_s,
-                     "Step offsets of this many seconds or more")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
-    sync_cmd->add_option("--interval", sync.interval_s, "Seconds between updates")
-        ->check(CLI::Range(0.0625, 64.0))
-        ->capture_default_str();
+        ->add_option("--config", sync_config,
+                     "Configuration file, read with its FILE.d/*.conf drop-ins")
+        ->each([&](const std::string&) { sync_config_given = true; });
     sync_cmd->add_flag("--once", sync.once, "Correct once (step or slew) and exit");
     sync_cmd->add_flag("--force", sync.force, "Run even while another time daemon runs");
-    sync_cmd->add_option("--device", sync.device, "PHC to follow instead of the selected one");
-    sync_cmd->add_option("--min-time", sync.min_time,
-                         "Refuse PHC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)");
-    sync_cmd->add_option("--max-offline", sync.max_offline,
-                         "Refuse PHC times more than this after the last good time or a "
-                         "plausible system clock (default 10y; unlimited: no ceiling)");
     sync_cmd
         ->add_option("--prometheus", sync.prometheus,
                      "Write node_exporter textfile metrics to FILE after each update")
@@ -116,6 +114,12 @@ int main(int argc, char** argv) try {
             return run_offset(offset, devices);
         }
         if (*chrony_cmd) return run_chrony(chrony, devices);
+        // sync's settings: configuration file, its drop-ins, then the command line.
+        if (auto loaded = load_sync_settings(sync_config, sync_config_given, sync_given, sync);
+            !loaded) {
+            spdlog::error("{}", loaded.error().message());
+            return int{kExitUsage};
+        }
         return run_sync(sync, devices);
     });
 } catch (const std::exception& e) {

@@ -19,7 +19,7 @@ namespace {
 
 struct CommandLine {
     CommonOptions common;
-    SettingOverrides overrides;
+    std::vector<ConfigEntry> settings; // the settings given on the command line, over the files
     std::string config_path{kDefaultConfigPath};
     bool config_given = false;
     bool dry_run = false;
@@ -29,22 +29,12 @@ struct CommandLine {
 
 void add_resync_options(CLI::App& app, CommandLine& cl) {
     add_common_options(app, cl.common);
-    app.add_option("--device", cl.overrides.device, "RTC to read (rtcN or /dev/rtcN)");
-    app.add_flag("--utc", cl.overrides.utc, "The RTC keeps UTC (default: /etc/adjtime)");
-    app.add_flag("--localtime", cl.overrides.localtime, "The RTC keeps local time");
-    app.add_option("--step-threshold", cl.overrides.step_threshold,
-                   "Step at or above this offset, slew below (default 0.128 s)");
-    app.add_option("--interval", cl.overrides.interval,
-                   "Seconds between precise measurements in daemon mode (default 60)");
-    app.add_option("--min-time", cl.overrides.min_time,
-                   "Refuse RTC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)");
-    app.add_option("--max-offline", cl.overrides.max_offline,
-                   "Refuse RTC times more than this after the last good time or a plausible "
-                   "system clock (default 10y; unlimited: no ceiling)");
-    app.add_flag("--no-step", cl.overrides.no_step, "Never step the clock");
-    app.add_option("--config", cl.config_path, "Configuration file")->each([&](const std::string&) {
-        cl.config_given = true;
-    });
+    // Every setting of rtc_resync.conf(5), as --key; the files' keys and these are one table.
+    add_command_line_options(app, resync_options(), resync_aliases(), cl.settings);
+    app.get_option("--utc")->excludes("--localtime");
+    app.add_option("--config", cl.config_path,
+                   "Configuration file, read with its FILE.d/*.conf drop-ins")
+        ->each([&](const std::string&) { cl.config_given = true; });
 }
 
 // The machine's real devices for the one-shot commands; an exit code when there is no RTC.
@@ -98,7 +88,7 @@ int run_daemon(const CommandLine& cl, const ResyncSettings& settings) {
     devices.chrony = &chrony;
     if (!cl.prometheus.empty()) devices.metrics = &metrics.emplace(cl.prometheus);
     ResyncDaemon daemon(devices, settings, [&cl] {
-        return load_settings(cl.config_path, cl.config_given, cl.overrides);
+        return load_settings(cl.config_path, cl.config_given, cl.settings);
     });
     if (auto attached = daemon.attach(**loop); !attached)
         throw std::runtime_error(attached.error().message());
@@ -126,8 +116,8 @@ int main(int argc, char** argv) try {
                            "Write node_exporter textfile metrics to FILE after each measurement");
 
     return run_cli(app, argc, argv, cl.common, [&] {
-        // Settings: configuration file, then the command line.
-        auto settings = load_settings(cl.config_path, cl.config_given, cl.overrides);
+        // Settings: configuration file, its drop-ins, then the command line.
+        auto settings = load_settings(cl.config_path, cl.config_given, cl.settings);
         if (!settings) {
             spdlog::error("{}", settings.error().message());
             return int{kExitUsage};

@@ -1,7 +1,10 @@
-// Everything rtc_resync can be told, from its configuration file (key = value lines) and its
-// command line (which wins). Parsing is pure: text in, settings or a clear error out.
+// Everything rtc_resync can be told: one table of settings that its configuration files
+// (rtc_resync.conf(5)) and its command line (which wins) both read. Pure: entries in, settings
+// or a clear error out.
 #pragma once
 
+#include "common/config_text.h"
+#include "common/option_table.h"
 #include "common/plausible_time.h"
 #include "common/result.h"
 #include "common/rtc_calendar.h"
@@ -9,8 +12,10 @@
 #include "common/time_ns.h"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace guestclock {
 
@@ -34,24 +39,22 @@ struct ResyncSettings {
     bool no_step = false;
     bool allow_circular_reference = false;
     std::string state_directory{kDefaultStateDirectory};
+
+    bool operator==(const ResyncSettings&) const = default;
 };
 
-// Applies "key = value" lines onto settings; '#' starts a comment; blank lines are ignored.
-// Unknown keys and bad values are errors naming the line, never silently skipped.
-Status apply_config_text(std::string_view text, ResyncSettings& settings);
+// Every setting, for the files and the command line alike.
+std::span<const OptionSpec<ResyncSettings>> resync_options();
+// --utc and --localtime, the command line's shorthands for time_scale.
+std::span<const OptionAlias> resync_aliases();
 
-// Command-line values, as given (empty when not given): they override the configuration file.
-struct SettingOverrides {
-    std::optional<std::string> device;
-    bool utc = false;
-    bool localtime = false;
-    std::optional<std::string> step_threshold;
-    std::optional<std::string> interval;
-    std::optional<std::string> min_time;
-    std::optional<std::string> max_offline;
-    bool no_step = false;
-};
+// The defaults with entries applied in order (files, then the command line), checked as a
+// whole. Any bad entry fails the lot: nothing half-applied reaches a running daemon.
+Result<ResyncSettings> resync_settings_from(const std::vector<ConfigEntry>& entries);
 
-Status apply_overrides(const SettingOverrides& overrides, ResyncSettings& settings);
+// One file's text applied onto settings and checked; errors say "FILE:LINE: ...". For the
+// parser's tests and fuzzing.
+Status apply_config_text(std::string_view text, ResyncSettings& settings,
+                         std::string_view file = "rtc_resync.conf");
 
 } // namespace guestclock

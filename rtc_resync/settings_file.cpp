@@ -1,25 +1,17 @@
 #include "rtc_resync/settings_file.h"
 
-#include <fstream>
-#include <sstream>
+#include "common/config_files.h"
+
+#include <iterator>
 
 namespace guestclock {
 
 Result<ResyncSettings> load_settings(const std::string& path, bool path_given,
-                                     const SettingOverrides& overrides) {
-    ResyncSettings settings;
-    std::ifstream file(path);
-    if (file) {
-        std::ostringstream text;
-        text << file.rdbuf();
-        if (auto applied = apply_config_text(text.str(), settings); !applied)
-            return fail(0, path + ": " + applied.error().context);
-    } else if (path_given) {
-        return fail(errno, "cannot read " + path);
-    }
-    if (auto applied = apply_overrides(overrides, settings); !applied)
-        return std::unexpected(applied.error());
-    return settings;
+                                     const std::vector<ConfigEntry>& command_line) {
+    auto entries = read_config_files(path, path_given);
+    if (!entries) return std::unexpected(entries.error());
+    std::ranges::copy(command_line, std::back_inserter(*entries));
+    return resync_settings_from(*entries);
 }
 
 } // namespace guestclock

@@ -65,36 +65,47 @@ TEST_CASE("the configuration file sets every key, and rejects what it does not k
     REQUIRE(settings.allow_circular_reference);
     REQUIRE(settings.state_directory == "/tmp/state");
 
-    for (const char* bad :
-         {"colour = blue\n", "interval\n", "interval =\n", "interval = soon\n", "samples = 1\n",
-          "no_step = maybe\n", "time_scale = gmt\n", "interval = 0.5\n"}) {
+    for (const char* bad : {"colour = blue\n", "interval\n", "interval =\n", "interval = soon\n",
+                            "samples = 1\n", "samples = 3x\n", "no_step = maybe\n",
+                            "time_scale = gmt\n", "interval = 0.5\n", "= 5\n"}) {
         ResyncSettings fresh;
         auto applied = apply_config_text(bad, fresh);
         REQUIRE_FALSE(applied);
     }
-    ResyncSettings fresh;
-    auto error = apply_config_text("\n\nfoo = 1\n", fresh);
-    REQUIRE_THAT(error.error().context, Catch::Contains("line 3"));
 }
 
-TEST_CASE("command-line values override the file", "[rtc_resync][settings]") {
-    ResyncSettings settings;
-    REQUIRE(apply_config_text("step_threshold = 1\ntime_scale = local\n", settings));
-    SettingOverrides overrides;
-    overrides.step_threshold = "0.01";
-    overrides.utc = true;
-    overrides.min_time = "@1800000000";
-    REQUIRE(apply_overrides(overrides, settings));
-    REQUIRE(settings.step_threshold == 10 * kNsPerMs);
-    REQUIRE(settings.time_scale == RtcTimeScale::utc);
-    REQUIRE(settings.min_time == 1'800'000'000LL * kNsPerSec);
+TEST_CASE("a configuration error names the file, the line and the key", "[rtc_resync][settings]") {
+    ResyncSettings fresh;
+    auto unknown = apply_config_text("\n\nfoo = 1\n", fresh, "/etc/guestclock/rtc_resync.conf");
+    REQUIRE_FALSE(unknown);
+    REQUIRE(unknown.error().context == "/etc/guestclock/rtc_resync.conf:3: unknown key \"foo\"");
+    auto bad_value = apply_config_text("# comment\ninterval = soon\n", fresh, "a.conf");
+    REQUIRE_FALSE(bad_value);
+    REQUIRE_THAT(bad_value.error().context, Catch::StartsWith("a.conf:2: interval: "));
+    auto no_equals = apply_config_text("samples 5\n", fresh, "a.conf");
+    REQUIRE_FALSE(no_equals);
+    REQUIRE(no_equals.error().context == "a.conf:1: expected key = value");
+}
 
-    SettingOverrides both;
-    both.utc = both.localtime = true;
-    REQUIRE_FALSE(apply_overrides(both, settings));
-    SettingOverrides bad;
-    bad.interval = "fast";
-    REQUIRE_FALSE(apply_overrides(bad, settings));
+TEST_CASE("command-line values override the file, and are checked the same way",
+          "[rtc_resync][settings]") {
+    const std::vector<ConfigEntry> entries{
+        {"rtc_resync.conf:1", "step_threshold", "1"},
+        {"rtc_resync.conf:2", "time_scale", "local"},
+        {"--step-threshold", "step_threshold", "0.01"},
+        {"--utc", "time_scale", "utc"},
+        {"--min-time", "min_time", "@1800000000"},
+    };
+    auto settings = resync_settings_from(entries);
+    REQUIRE(settings);
+    REQUIRE(settings->step_threshold == 10 * kNsPerMs);
+    REQUIRE(settings->time_scale == RtcTimeScale::utc);
+    REQUIRE(settings->min_time == 1'800'000'000LL * kNsPerSec);
+
+    auto bad = resync_settings_from({{"--interval", "interval", "fast"}});
+    REQUIRE_FALSE(bad);
+    REQUIRE_THAT(bad.error().context, Catch::StartsWith("--interval: "));
+    REQUIRE_FALSE(resync_settings_from({{"--interval", "interval", "0.5"}}));
 }
 
 TEST_CASE("max_offline sets the ceiling from the file or --max-offline, unlimited lifts it",
@@ -106,16 +117,15 @@ TEST_CASE("max_offline sets the ceiling from the file or --max-offline, unlimite
     REQUIRE(apply_config_text("max_offline = unlimited\n", settings));
     REQUIRE_FALSE(settings.max_offline);
 
-    SettingOverrides overrides;
-    overrides.max_offline = "5y";
-    REQUIRE(apply_overrides(overrides, settings));
-    REQUIRE(settings.max_offline == 5 * kNsPerYear);
+    auto given = resync_settings_from(
+        {{"f:1", "max_offline", "unlimited"}, {"--max-offline", "max_offline", "5y"}});
+    REQUIRE(given);
+    REQUIRE(given->max_offline == 5 * kNsPerYear);
 
     ResyncSettings untouched;
     auto refused = apply_config_text("max_offline = 10\n", untouched);
     REQUIRE_FALSE(refused);
-    REQUIRE_THAT(refused.error().context, Catch::Contains("line 1: max_offline"));
-    overrides.max_offline = "soon";
-    REQUIRE_FALSE(apply_overrides(overrides, untouched));
+    REQUIRE_THAT(refused.error().context, Catch::Contains(":1: max_offline"));
     REQUIRE(untouched.max_offline == kDefaultMaxOffline);
+    REQUIRE_FALSE(resync_settings_from({{"--max-offline", "max_offline", "soon"}}));
 }
