@@ -199,7 +199,8 @@ fuzz_vmclock_SOURCES := common/vmclock.cpp common/result.cpp common/time_ns.cpp
 fuzz_calendar := common/rtc_calendar.cpp common/result.cpp
 fuzz_adjtime_SOURCES := $(fuzz_calendar)
 fuzz_time_arguments_SOURCES := common/time_arguments.cpp common/plausible_time.cpp $(fuzz_calendar)
-fuzz_rtc_resync_config_SOURCES := rtc_resync/settings.cpp $(fuzz_time_arguments_SOURCES)
+fuzz_rtc_resync_config_SOURCES := rtc_resync/settings.cpp common/config_text.cpp \
+                                  $(fuzz_time_arguments_SOURCES)
 fuzz_chrony_config_SOURCES := ptp_kvm_helper/chrony_config.cpp
 fuzz_chrony_tracking_SOURCES := common/chrony_control.cpp common/result.cpp
 fuzz_kernel_cmdline_SOURCES := clocksource_audit/kernel_parameters.cpp
