@@ -298,9 +298,9 @@ uninstall:
 
 # The Debian package from a copy of the work tree as it is, uncommitted edits included, or of
 # an unpacked release tarball (see debian/build-deb); DEB_BUILD_OPTIONS=nocheck skips the unit
-# tests.
+# tests, ARCH=arm64 cross-builds the arm64 package.
 deb:
-	debian/build-deb --worktree $(BUILD)/deb
+	debian/build-deb --worktree $(if $(CROSS),--host-arch $(ARCH)) $(BUILD)/deb
 
 # The release tarball of HEAD, which builds with `make deb` (or dpkg-buildpackage) without git.
 DIST := $(BUILD)/guestclock-$(VERSION).tar.gz
