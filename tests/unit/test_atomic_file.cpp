@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <string>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -164,4 +166,25 @@ TEST_CASE("write_file_atomically replaces a file another user planted at the tar
     REQUIRE(st.st_uid == 0); // a new file, not theirs rewritten: they can no longer change it
     REQUIRE((st.st_mode & 07777) == 0644);
     REQUIRE(read_file(target) == "1900000000\n");
+}
+
+// RLIMIT_FSIZE makes every write past the limit fail (EFBIG) the way a full /var/lib or textfile
+// directory does (ENOSPC): the same short write, with no filesystem to fill.
+TEST_CASE("write_file_atomically on a full disk keeps the old file and leaves no temporary",
+          "[atomic_file]") {
+    TempDir dir;
+    REQUIRE(write_file_atomically(dir.path() / "state", "old\n"));
+    rlimit saved{};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    const auto old_handler = signal(SIGXFSZ, SIG_IGN); // else the kernel kills the writer
+    rlimit full = saved;
+    full.rlim_cur = 2;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &full) == 0);
+    const auto written = write_file_atomically(dir.path() / "state", "new content\n");
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &saved) == 0);
+    signal(SIGXFSZ, old_handler);
+    REQUIRE_FALSE(written);
+    REQUIRE(written.error().errno_value == EFBIG);
+    REQUIRE(read_file(dir.path() / "state") == "old\n");
+    REQUIRE(names_in(dir.path()) == std::vector<std::string>{"state"});
 }
