@@ -1,19 +1,10 @@
 #include "common/config_text.h"
 
+#include "common/trim.h"
+
 #include <fmt/format.h>
 
 namespace guestclock {
-
-namespace {
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
-
-} // namespace
 
 Result<bool> parse_yes_no(std::string_view text) {
     if (text == "yes" || text == "true" || text == "1") return true;
@@ -29,14 +20,14 @@ Result<std::vector<ConfigEntry>> parse_config_text(std::string_view text, std::s
         const auto end = text.find('\n');
         std::string_view line = text.substr(0, end);
         text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        line = trim(line.substr(0, line.find('#')));
+        line = trim_blanks(line.substr(0, line.find('#')));
         if (line.empty()) continue;
         const std::string origin = fmt::format("{}:{}", file, number);
         const auto equals = line.find('=');
         if (equals == std::string_view::npos)
             return fail(0, fmt::format("{}: expected key = value", origin));
-        const std::string_view key = trim(line.substr(0, equals));
-        const std::string_view value = trim(line.substr(equals + 1));
+        const std::string_view key = trim_blanks(line.substr(0, equals));
+        const std::string_view value = trim_blanks(line.substr(equals + 1));
         if (key.empty()) return fail(0, fmt::format("{}: no key before '='", origin));
         if (value.empty()) return fail(0, fmt::format("{}: {} has no value", origin, key));
         entries.push_back({origin, std::string(key), std::string(value)});

@@ -1,5 +1,7 @@
 #include "common/rtc_calendar.h"
 
+#include "common/trim.h"
+
 #include <ctime>
 #include <sstream>
 #include <string>
@@ -28,13 +30,6 @@ std::int64_t days_from_civil(std::int64_t year, int month, int day) {
     const std::int64_t day_of_era =
         year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return era * 146097 + day_of_era - 719468;
-}
-
-std::string trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r");
-    return std::string(text.substr(first, last - first + 1));
 }
 
 } // namespace
@@ -86,7 +81,7 @@ Result<RtcTimeScale> parse_adjtime_scale(std::string_view adjtime_text) {
     for (int i = 0; i < 3; ++i) {
         if (!std::getline(lines, line)) return RtcTimeScale::utc;
     }
-    const std::string scale = trim(line);
+    const std::string scale(trim_blanks(line));
     if (scale == "UTC") return RtcTimeScale::utc;
     if (scale == "LOCAL") return RtcTimeScale::local;
     return fail(0, "/etc/adjtime: third line must be UTC or LOCAL, not \"" + scale + "\"");

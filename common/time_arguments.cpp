@@ -1,6 +1,7 @@
 #include "common/time_arguments.h"
 
 #include "common/rtc_calendar.h"
+#include "common/trim.h"
 
 #include <charconv>
 #include <cstdio>
@@ -19,13 +20,6 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return value;
-}
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
 }
 
 } // namespace
@@ -62,7 +56,7 @@ Result<Nanoseconds> parse_duration(std::string_view text) {
 }
 
 Result<Nanoseconds> parse_utc_time(std::string_view text) {
-    text = trim(text);
+    text = trim_blanks(text);
     auto invalid = [&] {
         return fail(
             0, fmt::format("\"{}\" is not a time (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)", text));
