@@ -36,6 +36,21 @@ struct OptionAlias {
     std::string_view help;
 };
 
+// A field's value as given: for fields parsed later, together with what they depend on.
+inline Result<std::string> as_text(std::string_view text) {
+    return std::string(text);
+}
+
+// The setter of one field: its text through Parse (text -> Result<T>) into settings.*Field, so a
+// table entry names its field and parser and no setter is written per type.
+template <auto Field, auto Parse, typename Settings>
+Status set_parsed(std::string_view value, Settings& settings) {
+    auto parsed = Parse(value);
+    if (!parsed) return std::unexpected(parsed.error());
+    settings.*Field = *std::move(parsed);
+    return {};
+}
+
 // "step_threshold" -> "--step-threshold".
 inline std::string command_line_name(std::string_view key) {
     std::string name = "--" + std::string(key);

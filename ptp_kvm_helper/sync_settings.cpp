@@ -11,47 +11,34 @@ namespace guestclock {
 
 namespace {
 
-// Seconds as a number within [low, high].
-Result<double> parse_seconds(std::string_view text, double low, double high) {
+// Seconds as a number within [Low, High].
+template <double Low, double High> Result<double> parse_seconds(std::string_view text) {
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size())
         return fail(0, fmt::format("\"{}\" is not a number of seconds", text));
-    if (!(value >= low && value <= high))
-        return fail(0, fmt::format("{} is not within {} to {} s", text, low, high));
+    if (!(value >= Low && value <= High))
+        return fail(0, fmt::format("{} is not within {} to {} s", text, Low, High));
     return value;
-}
-
-template <double SyncOptions::*Field, double Low, double High>
-Status set_seconds(std::string_view value, SyncOptions& options) {
-    auto parsed = parse_seconds(value, Low, High);
-    if (!parsed) return std::unexpected(parsed.error());
-    options.*Field = *parsed;
-    return {};
-}
-
-// Kept as text: sync_time_evidence parses them with the rest of the evidence.
-template <std::string SyncOptions::*Field>
-Status set_text(std::string_view value, SyncOptions& options) {
-    options.*Field = std::string(value);
-    return {};
 }
 
 using Spec = OptionSpec<SyncOptions>;
 constexpr std::array kOptions{
     // Bounded (a day): seconds become int64 nanoseconds, which 1e300 would overflow.
     Spec{"step_threshold", "Step offsets of this many seconds or more (default 0.001)", false,
-         set_seconds<&SyncOptions::step_threshold_s, 0.0, 86400.0>},
+         set_parsed<&SyncOptions::step_threshold_s, parse_seconds<0.0, 86400.0>>},
     Spec{"interval", "Seconds between updates, 0.0625 to 64 (default 1)", false,
-         set_seconds<&SyncOptions::interval_s, 0.0625, 64.0>},
+         set_parsed<&SyncOptions::interval_s, parse_seconds<0.0625, 64.0>>},
     Spec{"device", "PHC to follow instead of the selected one", false,
-         set_text<&SyncOptions::device>},
+         set_parsed<&SyncOptions::device, as_text>},
+    // min_time and max_offline kept as text: sync_time_evidence parses them with the rest of
+    // the evidence.
     Spec{"min_time", "Refuse PHC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)", false,
-         set_text<&SyncOptions::min_time>},
+         set_parsed<&SyncOptions::min_time, as_text>},
     Spec{"max_offline",
          "Refuse PHC times more than this after the last good time or a plausible system clock "
          "(default 10y; unlimited: no ceiling)",
-         false, set_text<&SyncOptions::max_offline>},
+         false, set_parsed<&SyncOptions::max_offline, as_text>},
 };
 
 } // namespace

@@ -8,28 +8,6 @@ namespace guestclock {
 
 namespace {
 
-template <Nanoseconds ResyncSettings::*Field>
-Status set_duration(std::string_view value, ResyncSettings& settings) {
-    auto parsed = parse_duration(value);
-    if (!parsed) return std::unexpected(parsed.error());
-    settings.*Field = *parsed;
-    return {};
-}
-
-template <bool ResyncSettings::*Field>
-Status set_switch(std::string_view value, ResyncSettings& settings) {
-    auto parsed = parse_yes_no(value);
-    if (!parsed) return std::unexpected(parsed.error());
-    settings.*Field = *parsed;
-    return {};
-}
-
-template <std::string ResyncSettings::*Field>
-Status set_text(std::string_view value, ResyncSettings& settings) {
-    settings.*Field = std::string(value);
-    return {};
-}
-
 Status set_time_scale(std::string_view value, ResyncSettings& settings) {
     if (value == "utc")
         settings.time_scale = RtcTimeScale::utc;
@@ -66,20 +44,20 @@ Status set_samples(std::string_view value, ResyncSettings& settings) {
 using Spec = OptionSpec<ResyncSettings>;
 constexpr std::array kOptions{
     Spec{"device", "RTC to read (rtcN or /dev/rtcN; default: the one with hctosys, else rtc0)",
-         false, set_text<&ResyncSettings::device>},
+         false, set_parsed<&ResyncSettings::device, as_text>},
     Spec{"time_scale", "utc or local: what the RTC keeps (default: /etc/adjtime)", false,
          set_time_scale},
     Spec{"step_threshold", "Step at or above this offset, slew below (default 0.128 s)", false,
-         set_duration<&ResyncSettings::step_threshold>},
+         set_parsed<&ResyncSettings::step_threshold, parse_duration>},
     Spec{"jump_threshold", "A change of the offset this large is a jump (default 2 s)", false,
-         set_duration<&ResyncSettings::jump_threshold>},
+         set_parsed<&ResyncSettings::jump_threshold, parse_duration>},
     Spec{"daemon_grace",
          "Beside a synchronised time daemon, leave a jump to it this long (default 2 s)", false,
-         set_duration<&ResyncSettings::daemon_grace>},
+         set_parsed<&ResyncSettings::daemon_grace, parse_duration>},
     Spec{"interval", "Seconds between precise measurements in daemon mode (default 60)", false,
-         set_duration<&ResyncSettings::interval>},
+         set_parsed<&ResyncSettings::interval, parse_duration>},
     Spec{"check_interval", "Seconds between pause checks in daemon mode (default 1)", false,
-         set_duration<&ResyncSettings::check_interval>},
+         set_parsed<&ResyncSettings::check_interval, parse_duration>},
     Spec{"min_time", "Refuse RTC times before this (YYYY-MM-DD[ HH:MM:SS] UTC or @SECONDS)", false,
          set_min_time},
     Spec{"max_offline",
@@ -87,12 +65,13 @@ constexpr std::array kOptions{
          "(default 10y; unlimited: no ceiling)",
          false, set_max_offline},
     Spec{"samples", "Second edges per measurement, 2 to 15 (default 3)", false, set_samples},
-    Spec{"no_step", "Never step the clock", true, set_switch<&ResyncSettings::no_step>},
+    Spec{"no_step", "Never step the clock", true,
+         set_parsed<&ResyncSettings::no_step, parse_yes_no>},
     Spec{"allow_circular_reference",
          "Correct from an RTC that the system clock itself keeps (it proves nothing)", true,
-         set_switch<&ResyncSettings::allow_circular_reference>},
+         set_parsed<&ResyncSettings::allow_circular_reference, parse_yes_no>},
     Spec{"state_directory", "Where the last good RTC time is kept (default /var/lib/guestclock)",
-         false, set_text<&ResyncSettings::state_directory>},
+         false, set_parsed<&ResyncSettings::state_directory, as_text>},
 };
 
 constexpr std::array kAliases{
