@@ -34,9 +34,13 @@ WINDOWS = [
     # Stale after 70 s rather than 15 min: rtc_resync measures every 60 s, so a running daemon
     # never crosses it and a stopped one does within 70 s.
     ('"(.+)") > 900', '"(.+)") > 70'),
+    # GuestClockUnsynchronised alone (GuestClockDaemonNotCorrecting keeps its 15 minutes), and
+    # its error bound at 20 ms: chronyd on the PHC holds it under 1 ms, so 40 s without an update.
+    ("> 1.5\n        for: 15m", "> 0.02\n        for: 2s"),
 ]
 # The alerts the scenarios drive; the others must merely stay quiet on a healthy guest.
 OFFSET, SCRAPE, STALE = "GuestClockOffset", "GuestClockOffScrapeTime", "GuestClockMeasurementStale"
+UNSYNC = "GuestClockUnsynchronised"
 
 
 def free_port():
@@ -148,7 +152,8 @@ class FleetPrometheus:
             why = self.problem or f"prometheus exited (see {self.dir / 'prometheus.log'})"
             self.tap.result(False, f"{prefix}{name}: {why}")
             return
-        run = {"healthy": self.healthy, "stopped": self.stopped, "corrected": self.corrected}
+        run = {"healthy": self.healthy, "stopped": self.stopped, "corrected": self.corrected,
+               "unsynchronised": self.unsynchronised, "resynchronised": self.resynchronised}
         if name not in run:
             self.tap.result(False, f"{prefix}no scenario named {name!r}")
             return
@@ -220,3 +225,17 @@ class FleetPrometheus:
         # stepped) until its next one, a minute later; the fleet's 5 min "for:" never sees it.
         self.result_in(90, f"{p}{OFFSET} clears at rtc_resync's next measurement",
                        lambda: not self.alerts(OFFSET))
+
+    def unsynchronised(self, p):
+        # chronyd keeps STA_UNSYNC clear while it holds over; what shows is that it no longer
+        # refreshes the kernel's error bound, which the kernel grows by 500 us a second.
+        self.tap.result(bool(self.query("node_timex_sync_status == 1")),
+                        f"{p}chronyd without a source still says synchronised (STA_UNSYNC clear)")
+        self.result_in(90, f"{p}the kernel's error bound grows past 20 ms with no update",
+                       lambda: self.query("node_timex_maxerror_seconds > 0.02"))
+        self.result_in(30, f"{p}{UNSYNC} fires while chronyd has no source",
+                       lambda: "firing" in self.alerts(UNSYNC))
+
+    def resynchronised(self, p):
+        self.result_in(30, f"{p}{UNSYNC} clears once chronyd follows the PHC again",
+                       lambda: not self.alerts(UNSYNC))
