@@ -257,26 +257,8 @@ void check_vmclock_nodes(const VmclockInventory& vmclock, std::vector<Finding>& 
 
 } // namespace
 
-std::string_view severity_name(Severity severity) {
-    switch (severity) {
-    case Severity::info:
-        return "info";
-    case Severity::warning:
-        return "warning";
-    case Severity::error:
-        break;
-    }
-    return "error";
-}
-
 std::optional<Scenario> parse_scenario(std::string_view text) {
-    if (text == "kvmclock") return Scenario::kvmclock;
-    if (text == "no-kvmclock") return Scenario::no_kvmclock;
-    return std::nullopt;
-}
-
-std::string_view scenario_name(Scenario scenario) {
-    return scenario == Scenario::kvmclock ? "kvmclock" : "no-kvmclock";
+    return value_named(kScenarioNames, text);
 }
 
 std::string no_scenario_reason(const Inventory& inventory) {

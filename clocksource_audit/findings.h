@@ -4,6 +4,7 @@
 
 #include "clocksource_audit/inventory.h"
 #include "clocksource_audit/measurement.h"
+#include "common/enum_names.h"
 
 #include <optional>
 #include <string>
@@ -13,7 +14,14 @@
 namespace guestclock {
 
 enum class Severity { info, warning, error };
-std::string_view severity_name(Severity severity);
+inline constexpr std::array<EnumName<Severity>, 3> kSeverityNames{{
+    {Severity::info, "info"},
+    {Severity::warning, "warning"},
+    {Severity::error, "error"},
+}};
+constexpr std::string_view severity_name(Severity severity) {
+    return name_in(kSeverityNames, severity);
+}
 
 struct Finding {
     std::string id;
@@ -25,7 +33,13 @@ struct Finding {
 // The two configurations an image can be built for.
 enum class Scenario { kvmclock, no_kvmclock };
 std::optional<Scenario> parse_scenario(std::string_view text);
-std::string_view scenario_name(Scenario scenario);
+inline constexpr std::array<EnumName<Scenario>, 2> kScenarioNames{{
+    {Scenario::kvmclock, "kvmclock"},
+    {Scenario::no_kvmclock, "no-kvmclock"},
+}};
+constexpr std::string_view scenario_name(Scenario scenario) {
+    return name_in(kScenarioNames, scenario);
+}
 
 // Which scenario this guest is in: kvm-clock in use, or kvm-clock absent from the kernel
 // (as no-kvmclock leaves it); nullopt when neither holds (kvm-clock registered but unused, or

@@ -46,26 +46,6 @@ Hypervisor classify_dmi(std::string_view sys_vendor, std::string_view product_na
     return Hypervisor::none;
 }
 
-std::string_view hypervisor_name(Hypervisor kind) {
-    switch (kind) {
-    case Hypervisor::none:
-        return "none";
-    case Hypervisor::kvm:
-        return "kvm";
-    case Hypervisor::hyperv:
-        return "hyperv";
-    case Hypervisor::vmware:
-        return "vmware";
-    case Hypervisor::xen:
-        return "xen";
-    case Hypervisor::tcg:
-        return "tcg";
-    case Hypervisor::other:
-        break;
-    }
-    return "other";
-}
-
 HypervisorIdentity identify_hypervisor(const std::optional<CpuidHypervisor>& cpuid,
                                        const SystemFiles& files) {
     HypervisorIdentity identity;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/cpuid.h"
+#include "common/enum_names.h"
 #include "common/system_files.h"
 
 #include <optional>
@@ -28,7 +29,18 @@ struct HypervisorIdentity {
 Hypervisor classify_hypervisor_signature(std::string_view signature);
 // From DMI alone: only what names a hypervisor; bare metal has DMI too, and is none.
 Hypervisor classify_dmi(std::string_view sys_vendor, std::string_view product_name);
-std::string_view hypervisor_name(Hypervisor kind);
+inline constexpr std::array<EnumName<Hypervisor>, 7> kHypervisorNames{{
+    {Hypervisor::none, "none"},
+    {Hypervisor::kvm, "kvm"},
+    {Hypervisor::hyperv, "hyperv"},
+    {Hypervisor::vmware, "vmware"},
+    {Hypervisor::xen, "xen"},
+    {Hypervisor::tcg, "tcg"},
+    {Hypervisor::other, "other"},
+}};
+constexpr std::string_view hypervisor_name(Hypervisor kind) {
+    return name_in(kHypervisorNames, kind);
+}
 
 // Pure apart from reading files: cpuid is nullopt on architectures without CPUID, and then
 // the PHC and DMI decide; with CPUID they are reported but do not override it.

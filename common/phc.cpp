@@ -35,18 +35,6 @@ unsigned checked_count(int count) {
 
 } // namespace
 
-std::string_view phc_method_name(PhcMethod method) {
-    switch (method) {
-    case PhcMethod::precise:
-        return "precise";
-    case PhcMethod::extended:
-        return "extended";
-    case PhcMethod::basic:
-        return "basic";
-    }
-    return "unknown";
-}
-
 Result<std::unique_ptr<DevicePhc>> DevicePhc::open(const std::string& path) {
     FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) return fail_errno("open " + path);

@@ -3,6 +3,7 @@
 // Shared by ptp_kvm_helper (its reference) and clocksource_audit (a reference for its rates).
 #pragma once
 
+#include "common/enum_names.h"
 #include "common/file_descriptor.h"
 #include "common/result.h"
 #include "common/time_ns.h"
@@ -36,7 +37,14 @@ struct PhcSample {
 };
 
 enum class PhcMethod { precise, extended, basic };
-std::string_view phc_method_name(PhcMethod method);
+inline constexpr std::array<EnumName<PhcMethod>, 3> kPhcMethodNames{{
+    {PhcMethod::precise, "precise"},
+    {PhcMethod::extended, "extended"},
+    {PhcMethod::basic, "basic"},
+}};
+constexpr std::string_view phc_method_name(PhcMethod method) {
+    return name_in(kPhcMethodNames, method);
+}
 
 class Phc {
   public:

@@ -5,24 +5,6 @@
 
 namespace guestclock {
 
-std::string_view phc_kind_name(PhcKind kind) {
-    switch (kind) {
-    case PhcKind::vmclock:
-        return "vmclock";
-    case PhcKind::kvm:
-        return "kvm";
-    case PhcKind::hyperv:
-        return "hyperv";
-    case PhcKind::vmw:
-        return "vmw";
-    case PhcKind::nic:
-        return "nic";
-    case PhcKind::other:
-        return "other";
-    }
-    return "other";
-}
-
 bool is_paravirtual(PhcKind kind) {
     return kind != PhcKind::nic && kind != PhcKind::other;
 }

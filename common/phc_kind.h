@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/device_finder.h"
+#include "common/enum_names.h"
 
 #include <optional>
 #include <string>
@@ -15,7 +16,17 @@ namespace guestclock {
 // on (or nothing at all), so it is never a VM's reference unless asked for.
 enum class PhcKind { vmclock, kvm, hyperv, vmw, nic, other };
 
-std::string_view phc_kind_name(PhcKind kind);
+inline constexpr std::array<EnumName<PhcKind>, 6> kPhcKindNames{{
+    {PhcKind::vmclock, "vmclock"},
+    {PhcKind::kvm, "kvm"},
+    {PhcKind::hyperv, "hyperv"},
+    {PhcKind::vmw, "vmw"},
+    {PhcKind::nic, "nic"},
+    {PhcKind::other, "other"},
+}};
+constexpr std::string_view phc_kind_name(PhcKind kind) {
+    return name_in(kPhcKindNames, kind);
+}
 bool is_paravirtual(PhcKind kind);
 
 // clock_name as the drivers register it: "KVM virtual PTP" (ptp_kvm), "hyperv" (hv_utils),

@@ -34,10 +34,6 @@ std::int64_t days_from_civil(std::int64_t year, int month, int day) {
 
 } // namespace
 
-std::string_view rtc_time_scale_name(RtcTimeScale scale) {
-    return scale == RtcTimeScale::utc ? "UTC" : "LOCAL";
-}
-
 bool is_valid_rtc_time(const RtcTime& t) {
     if (t.year < 1900 || t.year > 9999 || t.month < 1 || t.month > 12) return false;
     if (t.day < 1 || t.day > days_in_month(t.year, t.month)) return false;
@@ -82,8 +78,7 @@ Result<RtcTimeScale> parse_adjtime_scale(std::string_view adjtime_text) {
         if (!std::getline(lines, line)) return RtcTimeScale::utc;
     }
     const std::string scale(trim_blanks(line));
-    if (scale == "UTC") return RtcTimeScale::utc;
-    if (scale == "LOCAL") return RtcTimeScale::local;
+    if (auto named = value_named(kRtcTimeScaleNames, scale)) return *named;
     return fail(0, "/etc/adjtime: third line must be UTC or LOCAL, not \"" + scale + "\"");
 }
 

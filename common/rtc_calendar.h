@@ -3,6 +3,7 @@
 // hwclock(8) reads it). No I/O here, so each rule is tested on strings and numbers.
 #pragma once
 
+#include "common/enum_names.h"
 #include "common/result.h"
 #include "common/rtc.h"
 #include "common/time_ns.h"
@@ -13,7 +14,13 @@ namespace guestclock {
 
 enum class RtcTimeScale { utc, local };
 
-std::string_view rtc_time_scale_name(RtcTimeScale scale);
+inline constexpr std::array<EnumName<RtcTimeScale>, 2> kRtcTimeScaleNames{{
+    {RtcTimeScale::utc, "UTC"},
+    {RtcTimeScale::local, "LOCAL"},
+}};
+constexpr std::string_view rtc_time_scale_name(RtcTimeScale scale) {
+    return name_in(kRtcTimeScaleNames, scale);
+}
 
 // Fields in range (month 1-12, day valid for that month and year, hour 0-23, ...), year
 // 1900-9999. An RTC that reads otherwise is broken or unset; its time is never used.

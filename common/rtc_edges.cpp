@@ -98,10 +98,6 @@ Status read_polled_edges(Rtc& rtc, Timebase& timebase, const EdgeReadOptions& op
 
 } // namespace
 
-std::string_view edge_method_name(EdgeMethod method) {
-    return method == EdgeMethod::uie ? "uie" : "poll";
-}
-
 std::optional<RtcEdge> edge_between_reads(const BracketedRead& earlier,
                                           const BracketedRead& later) {
     if (later.rtc_time_ns == earlier.rtc_time_ns) return std::nullopt;

@@ -12,6 +12,7 @@
 // Shared by rtc_resync and clocksource_audit (the edges are a reference for rates too).
 #pragma once
 
+#include "common/enum_names.h"
 #include "common/result.h"
 #include "common/rtc.h"
 #include "common/rtc_calendar.h"
@@ -24,7 +25,13 @@
 namespace guestclock {
 
 enum class EdgeMethod { uie, poll };
-std::string_view edge_method_name(EdgeMethod method);
+inline constexpr std::array<EnumName<EdgeMethod>, 2> kEdgeMethodNames{{
+    {EdgeMethod::uie, "uie"},
+    {EdgeMethod::poll, "poll"},
+}};
+constexpr std::string_view edge_method_name(EdgeMethod method) {
+    return name_in(kEdgeMethodNames, method);
+}
 
 struct RtcEdge {
     Nanoseconds rtc_time_ns = 0;    // the second that began at this edge, since the epoch

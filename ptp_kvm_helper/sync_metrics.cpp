@@ -4,27 +4,6 @@
 
 namespace guestclock {
 
-namespace {
-
-constexpr SyncState kStates[] = {SyncState::waiting_for_phc, SyncState::acquiring,
-                                 SyncState::locked, SyncState::holdover};
-
-} // namespace
-
-std::string_view sync_state_name(SyncState state) {
-    switch (state) {
-    case SyncState::waiting_for_phc:
-        return "waiting_for_phc";
-    case SyncState::acquiring:
-        return "acquiring";
-    case SyncState::locked:
-        return "locked";
-    case SyncState::holdover:
-        return "holdover";
-    }
-    return "unknown";
-}
-
 void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool locked,
                    Nanoseconds now_ns) {
     using Kind = ServoAction::Kind;
@@ -52,9 +31,9 @@ TextfileMetrics format_sync_metrics(const SyncMetrics& m) {
     metrics.describe("guestclock_ptp_kvm_sync_state",
                      "1 for the servo's current state: waiting_for_phc, acquiring (first reading "
                      "of a device), locked, holdover (PHC failing, frequency held).");
-    for (const SyncState state : kStates)
-        metrics.add("guestclock_ptp_kvm_sync_state",
-                    {{"state", std::string(sync_state_name(state))}}, state == m.state ? 1 : 0);
+    for (const auto& [state, name] : kSyncStateNames)
+        metrics.add("guestclock_ptp_kvm_sync_state", {{"state", std::string(name)}},
+                    state == m.state ? 1 : 0);
 
     if (m.offset_ns) {
         metrics.gauge("guestclock_ptp_kvm_sync_offset_seconds",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/disruption_metrics.h"
+#include "common/enum_names.h"
 #include "common/textfile_metrics.h"
 #include "common/time_ns.h"
 #include "ptp_kvm_helper/clock_follower.h"
@@ -21,7 +22,15 @@ enum class SyncState {
     locked,          // the servo runs on a known rate
     holdover,        // the PHC fails or its readings are refused: the frequency is held
 };
-std::string_view sync_state_name(SyncState state);
+inline constexpr std::array<EnumName<SyncState>, 4> kSyncStateNames{{
+    {SyncState::waiting_for_phc, "waiting_for_phc"},
+    {SyncState::acquiring, "acquiring"},
+    {SyncState::locked, "locked"},
+    {SyncState::holdover, "holdover"},
+}};
+constexpr std::string_view sync_state_name(SyncState state) {
+    return name_in(kSyncStateNames, state);
+}
 
 struct SyncMetrics {
     SyncState state = SyncState::waiting_for_phc;

@@ -13,22 +13,6 @@ std::string seconds(Nanoseconds ns) {
 
 } // namespace
 
-std::string_view action_name(Action action) {
-    switch (action) {
-    case Action::none:
-        return "none";
-    case Action::step:
-        return "step";
-    case Action::slew:
-        return "slew";
-    case Action::stand_down:
-        return "stand_down";
-    case Action::refuse:
-        return "refuse";
-    }
-    return "unknown";
-}
-
 Decision decide_correction(const OffsetEstimate& estimate, const ClockSituation& situation,
                            const PolicySettings& settings) {
     const Nanoseconds offset = estimate.offset_ns;

@@ -3,6 +3,7 @@
 // reference, --no-step) is a tested line here, and every decision carries its reason for the log.
 #pragma once
 
+#include "common/enum_names.h"
 #include "rtc_resync/offset_estimate.h"
 #include "rtc_resync/reference_gate.h"
 
@@ -34,7 +35,16 @@ struct ClockSituation {
 };
 
 enum class Action { none, step, slew, stand_down, refuse };
-std::string_view action_name(Action action);
+inline constexpr std::array<EnumName<Action>, 5> kActionNames{{
+    {Action::none, "none"},
+    {Action::step, "step"},
+    {Action::slew, "slew"},
+    {Action::stand_down, "stand_down"},
+    {Action::refuse, "refuse"},
+}};
+constexpr std::string_view action_name(Action action) {
+    return name_in(kActionNames, action);
+}
 
 struct Decision {
     Action action = Action::none;

@@ -6,14 +6,6 @@ namespace guestclock {
 
 namespace {
 
-constexpr ResyncState kStates[] = {ResyncState::starting, ResyncState::synchronising,
-                                   ResyncState::standing_down, ResyncState::refusing,
-                                   ResyncState::waiting_for_rtc};
-
-constexpr Refusal kRefusals[] = {Refusal::before_floor,       Refusal::beyond_ceiling,
-                                 Refusal::samples_disagree,   Refusal::too_few_samples,
-                                 Refusal::circular_reference, Refusal::too_large_to_slew};
-
 ResyncState state_after(Action action) {
     switch (action) {
     case Action::stand_down:
@@ -26,22 +18,6 @@ ResyncState state_after(Action action) {
 }
 
 } // namespace
-
-std::string_view resync_state_name(ResyncState state) {
-    switch (state) {
-    case ResyncState::starting:
-        return "starting";
-    case ResyncState::synchronising:
-        return "synchronising";
-    case ResyncState::standing_down:
-        return "standing_down";
-    case ResyncState::refusing:
-        return "refusing";
-    case ResyncState::waiting_for_rtc:
-        return "waiting_for_rtc";
-    }
-    return "unknown";
-}
 
 void record_measurement(ResyncMetrics& metrics, const Measurement& measurement,
                         const Decision& decision, std::optional<Nanoseconds> corrected_ns,
@@ -76,17 +52,17 @@ TextfileMetrics format_resync_metrics(const ResyncMetrics& m) {
                      "1 for the daemon's current state: starting, synchronising, standing_down "
                      "(beside a synchronised time daemon), refusing (its reference), "
                      "waiting_for_rtc.");
-    for (const ResyncState state : kStates)
-        metrics.add("guestclock_rtc_resync_state",
-                    {{"state", std::string(resync_state_name(state))}}, state == m.state ? 1 : 0);
+    for (const auto& [state, name] : kResyncStateNames)
+        metrics.add("guestclock_rtc_resync_state", {{"state", std::string(name)}},
+                    state == m.state ? 1 : 0);
 
     metrics.describe("guestclock_rtc_resync_refusal",
                      "1 for the reason the last measurement or correction was refused, while "
                      "refusing.");
-    for (const Refusal refusal : kRefusals)
-        metrics.add("guestclock_rtc_resync_refusal",
-                    {{"reason", std::string(refusal_name(refusal))}},
-                    m.state == ResyncState::refusing && refusal == m.refusal ? 1 : 0);
+    for (const auto& [refusal, name] : kRefusalNames)
+        if (refusal != Refusal::none)
+            metrics.add("guestclock_rtc_resync_refusal", {{"reason", std::string(name)}},
+                        m.state == ResyncState::refusing && refusal == m.refusal ? 1 : 0);
 
     if (m.offset_ns) {
         metrics.gauge("guestclock_rtc_resync_offset_seconds",

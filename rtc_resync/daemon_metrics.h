@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/disruption_metrics.h"
+#include "common/enum_names.h"
 #include "common/textfile_metrics.h"
 #include "common/time_ns.h"
 #include "rtc_resync/correction.h"
@@ -21,7 +22,16 @@ enum class ResyncState {
     refusing,        // the last measurement or its correction was refused (see the refusal)
     waiting_for_rtc, // no RTC, or it failed: waiting for udev or the next check
 };
-std::string_view resync_state_name(ResyncState state);
+inline constexpr std::array<EnumName<ResyncState>, 5> kResyncStateNames{{
+    {ResyncState::starting, "starting"},
+    {ResyncState::synchronising, "synchronising"},
+    {ResyncState::standing_down, "standing_down"},
+    {ResyncState::refusing, "refusing"},
+    {ResyncState::waiting_for_rtc, "waiting_for_rtc"},
+}};
+constexpr std::string_view resync_state_name(ResyncState state) {
+    return name_in(kResyncStateNames, state);
+}
 
 struct ResyncMetrics {
     ResyncState state = ResyncState::starting;

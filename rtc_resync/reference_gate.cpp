@@ -13,26 +13,6 @@ std::string ms(Nanoseconds ns) {
 
 } // namespace
 
-std::string_view refusal_name(Refusal refusal) {
-    switch (refusal) {
-    case Refusal::none:
-        return "none";
-    case Refusal::before_floor:
-        return "before_floor";
-    case Refusal::beyond_ceiling:
-        return "beyond_ceiling";
-    case Refusal::samples_disagree:
-        return "samples_disagree";
-    case Refusal::too_few_samples:
-        return "too_few_samples";
-    case Refusal::circular_reference:
-        return "circular_reference";
-    case Refusal::too_large_to_slew:
-        return "too_large_to_slew";
-    }
-    return "unknown";
-}
-
 GateVerdict check_reference(const std::vector<RtcEdge>& edges, const GateLimits& limits) {
     if (static_cast<int>(edges.size()) < limits.min_samples)
         return {Refusal::too_few_samples,

@@ -5,6 +5,7 @@
 // preempted mid-measurement).
 #pragma once
 
+#include "common/enum_names.h"
 #include "common/plausible_time.h"
 #include "common/rtc_edges.h"
 
@@ -34,7 +35,18 @@ enum class Refusal {
     circular_reference,
     too_large_to_slew,
 };
-std::string_view refusal_name(Refusal refusal);
+inline constexpr std::array<EnumName<Refusal>, 7> kRefusalNames{{
+    {Refusal::none, "none"},
+    {Refusal::before_floor, "before_floor"},
+    {Refusal::beyond_ceiling, "beyond_ceiling"},
+    {Refusal::samples_disagree, "samples_disagree"},
+    {Refusal::too_few_samples, "too_few_samples"},
+    {Refusal::circular_reference, "circular_reference"},
+    {Refusal::too_large_to_slew, "too_large_to_slew"},
+}};
+constexpr std::string_view refusal_name(Refusal refusal) {
+    return name_in(kRefusalNames, refusal);
+}
 
 struct GateVerdict {
     Refusal refusal = Refusal::none;
