@@ -133,8 +133,11 @@ int main(int argc, char** argv) try {
     app.add_option("--duration", options.duration_s, "Seconds of rate measurement per clocksource")
         ->check(CLI::Range(0.1, 3600.0));
     app.add_option("--reference", options.reference, "auto, none, /dev/ptpN or /dev/rtcN");
+    std::vector<std::string> scenarios;
+    for (const auto& row : kScenarioNames)
+        scenarios.emplace_back(row.name);
     app.add_option("--expect", options.expect, "Exit 1 unless this scenario holds")
-        ->check(CLI::IsMember({"kvmclock", "no-kvmclock"}));
+        ->check(CLI::IsMember(scenarios));
     app.add_option("--prometheus", options.prometheus,
                    "Also write node_exporter textfile metrics to FILE");
     app.add_flag("--strict", options.strict, "Exit 1 on warnings too, not only on errors");

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace guestclock {
 
@@ -29,5 +30,35 @@ int run_cli(CLI::App& app, int argc, char** argv, const CommonOptions& options,
             const std::function<int()>& body);
 
 std::string version_string();
+
+// A subcommand as a row, the way chrony registers its drivers: its name and summary, the options
+// it adds, and what it runs with the machine's devices, which main builds once after parsing.
+template <typename Devices> struct Subcommand {
+    std::string name;
+    std::string summary;
+    std::function<void(CLI::App&)> add_options;
+    std::function<int(Devices&)> run;
+};
+
+// Adds every row to app, in order; returns them as CLI11 knows them, for run_subcommand.
+template <typename Devices>
+std::vector<CLI::App*> add_subcommands(CLI::App& app,
+                                       const std::vector<Subcommand<Devices>>& table) {
+    std::vector<CLI::App*> added;
+    for (const auto& row : table) {
+        added.push_back(app.add_subcommand(row.name, row.summary));
+        row.add_options(*added.back());
+    }
+    return added;
+}
+
+// Runs the row whose subcommand was given (app.require_subcommand(1) makes it one).
+template <typename Devices>
+int run_subcommand(const std::vector<Subcommand<Devices>>& table,
+                   const std::vector<CLI::App*>& added, Devices& devices) {
+    for (std::size_t i = 0; i < table.size(); ++i)
+        if (added[i]->parsed()) return table[i].run(devices);
+    return kExitUsage;
+}
 
 } // namespace guestclock
