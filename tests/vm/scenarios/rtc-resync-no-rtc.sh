@@ -13,7 +13,8 @@ wait_until 20 grep -q "ACTION=" daemon.log || not_ok "daemon made its first meas
 
 echo "$pnp" >/sys/bus/pnp/drivers/rtc_cmos/unbind
 check "unbinding rtc_cmos removes /dev/rtc0" wait_until 5 sh -c '! test -e /dev/rtc0'
-out=$(rtc_resync once 2>&1)
+# --dry-run: a correcting once would meet the daemon's lock (exit 4) before looking for the RTC.
+out=$(rtc_resync once --dry-run 2>&1)
 rc=$?
 diag "$out"
 check "once without an RTC exits 3" test "$rc" = 3
