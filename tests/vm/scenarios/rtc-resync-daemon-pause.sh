@@ -15,23 +15,6 @@ wait_until 20 grep -q "ACTION=" daemon.log || not_ok "daemon made its first meas
 check "the daemon runs" kill -0 "$daemon"
 steps_before=$(grep -c "ACTION=step" daemon.log)
 
-# One rtc_resync corrects at a time: a second daemon and a correcting once refuse at once
-# (exit 4), name the holder and change nothing; a dry run only measures, so it runs beside it.
-second=$(timeout 10 rtc_resync daemon 2>&1)
-rc=$?
-diag "second daemon: $second"
-check "a second daemon beside the first exits 4" test "$rc" = 4
-check "a second daemon names the first one's pid" sh -c "echo '$second' | grep -q 'pid $daemon'"
-check "a second daemon changes nothing: one line, no measurement" \
-    sh -c "[ \$(echo '$second' | wc -l) = 1 ] && ! echo '$second' | grep -q ACTION="
-out=$(timeout 10 rtc_resync once 2>&1)
-rc=$?
-check "once beside the daemon exits 4 and names its pid" \
-    sh -c "[ $rc = 4 ] && echo '$out' | grep -q 'pid $daemon'"
-rtc_resync once --dry-run >/dev/null 2>&1
-check "once --dry-run beside the daemon measures (exit 0)" test "$?" = 0
-check "the first daemon runs on" kill -0 "$daemon"
-
 check "--prometheus: the textfile appears after the first measurement" wait_until 2 test -s $prom
 check "--prometheus: it parses (HELP, TYPE, samples under their TYPE)" prom_valid $prom
 check "--prometheus: it declares the offset gauge" \
@@ -94,6 +77,23 @@ after=$(independent_offset_ns)
 # 5 ms, not 2: with two TCG guests sharing the 2 cores a fresh-clone run measured 2.45 ms here
 # (polled edges widen under load); sub-millisecond figures belong to bench/, not to this tier.
 check_range "independent |offset| after the daemon undid date -s (ms)" "$(abs_ms "$after")" 0 5
+
+# One rtc_resync corrects at a time: a second daemon and a correcting once refuse at once
+# (exit 4), name the holder and change nothing; a dry run only measures, so it runs beside it.
+second=$(timeout 10 rtc_resync daemon 2>&1)
+rc=$?
+diag "second daemon: $second"
+check "a second daemon beside the first exits 4" test "$rc" = 4
+check "a second daemon names the first one's pid" sh -c "echo '$second' | grep -q 'pid $daemon'"
+check "a second daemon changes nothing: one line, no measurement" \
+    sh -c "[ \$(echo '$second' | wc -l) = 1 ] && ! echo '$second' | grep -q ACTION="
+out=$(timeout 10 rtc_resync once 2>&1)
+rc=$?
+check "once beside the daemon exits 4 and names its pid" \
+    sh -c "[ $rc = 4 ] && echo '$out' | grep -q 'pid $daemon'"
+rtc_resync once --dry-run >/dev/null 2>&1
+check "once --dry-run beside the daemon measures (exit 0)" test "$?" = 0
+check "the first daemon runs on" kill -0 "$daemon"
 
 # SIGHUP rereads the configuration; SIGTERM ends the daemon cleanly (exit 0).
 kill -HUP "$daemon"
