@@ -1,6 +1,6 @@
 // rtc_resync's exit codes: the common ones (0 ok, 2 usage, 3 runtime: no RTC, a failed read or
-// adjustment) and one per refusal, so that a boot or resume hook can tell why the clock was
-// left alone. Documented in rtc_resync(8), EXIT STATUS.
+// adjustment), 4 when another rtc_resync holds the clock, and one per refusal, so that a boot or
+// resume hook can tell why the clock was left alone. Documented in rtc_resync(8), EXIT STATUS.
 #pragma once
 
 #include "common/cli.h"
@@ -9,6 +9,7 @@
 namespace guestclock {
 
 enum ResyncExitCode : int {
+    kExitLocked = 4,             // another rtc_resync is correcting the clock (clock_lock.h)
     kExitBeforeFloor = 10,       // RTC earlier than the build date / --min-time / last good
     kExitBeyondCeiling = 11,     // RTC implausibly far in the future
     kExitSamplesDisagree = 12,   // consecutive edges disagree

@@ -5,6 +5,7 @@
 #include "common/daemon.h"
 #include "common/device_monitor.h"
 #include "common/metrics_file.h"
+#include "rtc_resync/clock_lock.h"
 #include "rtc_resync/commands.h"
 #include "rtc_resync/resync_daemon.h"
 #include "rtc_resync/settings_file.h"
@@ -58,6 +59,8 @@ int with_machine(const ResyncSettings& settings, const std::function<int(ResyncM
 }
 
 int run_daemon(const CommandLine& cl, const ResyncSettings& settings) {
+    auto lock = lock_clock(settings);
+    if (auto* code = std::get_if<int>(&lock)) return *code;
     auto loop = Daemon::create();
     if (!loop) throw std::runtime_error(loop.error().message());
     UdevDeviceFinder finder;
@@ -130,6 +133,9 @@ int main(int argc, char** argv) try {
             });
         if (once->parsed()) {
             if (cl.force) settings->max_offline.reset();
+            std::variant<InstanceLock, int> lock = kExitOk; // a dry run only measures
+            if (!cl.dry_run) lock = lock_clock(*settings);
+            if (auto* code = std::get_if<int>(&lock); code && *code != kExitOk) return *code;
             return with_machine(*settings, [&](ResyncMachine& m) {
                 return run_once(m, *settings, output, std::cout);
             });

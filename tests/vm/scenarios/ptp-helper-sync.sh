@@ -94,3 +94,47 @@ tail -n 30 sync.log
 standin_set offset_ns $(($(standin_get offset_ns) + 50000000))
 check "sync --once exits 0" ptp_kvm_helper sync --once
 check "sync --once stepped the 50 ms away (|offset| < 1 ms)" abs_below 1000000
+
+# SIGKILL while following and in holdover, found from the textfile's state. SIGKILL runs no
+# cleanup and sync has none to run: on SIGTERM too it leaves the kernel the frequency in force
+# (the next time daemon starts from it), steps are whole when their call returns, and the
+# textfile is replaced by rename. So after each kill: no temporary, the textfile parses, the
+# kernel keeps the frequency the textfile last reported, the clock is not left stepped, and a
+# sync started again follows.
+standin_set freq_ppb 50000
+kernel_ppm() { adjtimex | awk '/freq.adjust/ { printf "%.3f", $3 / 65536 }'; }
+killed_sync() {
+    kill -KILL $pid
+    wait $pid 2>/dev/null
+    reported=$(prom_value $prom guestclock_ptp_kvm_sync_frequency_ppm)
+    diag "$1: killed; textfiles/: $(ls textfiles | tr '\n' ' '); kernel $(kernel_ppm) ppm, reported $reported ppm"
+    check "$1: SIGKILL leaves no temporary file" sh -c '! ls textfiles | grep -q "\.[0-9a-f]\{16\}$"'
+    check "$1: the textfile parses" prom_valid $prom
+    check "$1: the kernel keeps the frequency last reported (within 0.5 ppm)" \
+        awk -v k="$(kernel_ppm)" -v r="$reported" 'BEGIN { d = k - r; exit !(r != "" && d < 0.5 && d > -0.5) }'
+}
+rm -f $prom # the state waited for must be this run's
+ptp_kvm_helper sync -v --prometheus $prom >sync-following.log 2>&1 &
+pid=$!
+wait_until 30 in_state locked || not_ok "sync locked before the kill while following"
+killed_sync "following"
+check "following: the clock is not left stepped (|PHC - system| < 1 ms)" abs_below 1000000
+
+rm -f $prom
+ptp_kvm_helper sync -v --prometheus $prom >sync-holdover.log 2>&1 &
+pid=$!
+wait_until 30 in_state locked || not_ok "sync locked again after SIGKILL"
+standin_set fail 1
+wait_until 10 in_state holdover || not_ok "sync in holdover before the kill"
+killed_sync "holdover"
+standin_set fail 0
+check "holdover: the clock is not left stepped (|PHC - system| < 1 ms)" abs_below 1000000
+
+rm -f $prom
+ptp_kvm_helper sync -v --prometheus $prom >sync-again.log 2>&1 &
+pid=$!
+check "restarted after SIGKILL: sync follows and locks" wait_until 30 in_state locked
+check "restarted after SIGKILL: |PHC - system| under 10 us" wait_until 30 abs_below 10000
+kill -TERM $pid
+wait $pid
+check "restarted after SIGKILL: SIGTERM ends it with 0" test "$?" = 0

@@ -47,8 +47,20 @@ diag "system minus RTC 2 s after the step: ${after:-no reading} ns"
 check_range "independent |offset| 2 s after the step beside chronyd (ms)" "$(abs_ms "$after")" 0 2
 check "the daemon first left the jump to chronyd" grep -q "leaving it 2.0 s to correct" daemon.log
 
-# With our drop-in chronyd corrects a pause itself, within the daemon's grace.
-kill "$(pidof chronyd)" && wait_until 10 sh -c '! pidof chronyd >/dev/null'
+# chronyd SIGKILLed: the kernel still says synchronised, but no time daemon runs, so the
+# daemon is on its own again: it keeps running and steps a pause at once, leaving no grace.
+kill -KILL "$(pidof chronyd)" && wait_until 10 sh -c '! pidof chronyd >/dev/null'
+lines=$(wc -l <daemon.log)
+since_kill() { tail -n +$((lines + 1)) daemon.log; }
+pause_vm 3 || not_ok "host paused the VM"
+wait_until 10 sh -c "tail -n +$((lines + 1)) daemon.log | grep -q ACTION=step"
+since_kill | grep "ACTION=" | while IFS= read -r l; do diag "after the kill: $l"; done
+check "chronyd SIGKILLed: the daemon keeps running" kill -0 "$daemon"
+check "chronyd SIGKILLed: the daemon steps a pause itself, no longer leaving chronyd a grace" \
+    sh -c "tail -n +$((lines + 1)) daemon.log | grep ACTION=step | grep -q 'at or above the step threshold' &&
+        ! tail -n +$((lines + 1)) daemon.log | grep -q 'leaving it'"
+
+# With our drop-in chronyd (started again) corrects a pause itself, within the daemon's grace.
 mkdir -p conf.d
 printf 'confdir %s/conf.d\nrtcsync\ndriftfile %s/chrony.drift\n' "$WORKDIR" "$WORKDIR" >dropin.conf
 ptp_kvm_helper chrony --write --config "$WORKDIR/dropin.conf" || not_ok "chrony --write"
@@ -56,6 +68,7 @@ chronyd -d -u root -f "$WORKDIR/dropin.conf" >chronyd-dropin.log 2>&1 &
 wait_until 60 synced || not_ok "chronyd with our drop-in synchronised"
 sleep 10
 steps_before=$(grep -c "ACTION=step" daemon.log)
+restarted=$(wc -l <daemon.log)
 pause_vm 10 || not_ok "host paused the VM"
 phc_ms() { abs_ms "$(kv offset_ns "$(vmprobe phc-offset /dev/ptp_kvm precise)")"; }
 phc_within_10ms() { awk -v v="$(phc_ms)" 'BEGIN { exit !(v != "" && v < 10) }'; }
@@ -64,4 +77,6 @@ check_range "with our drop-in chronyd corrects the pause (|PHC - system| ms, 4 s
 sleep 4
 check "the daemon left that pause to chronyd: no step of its own" \
     test "$(grep -c "ACTION=step" daemon.log)" = "$steps_before"
+check "chronyd started again: the daemon leaves a pause to it once more" \
+    sh -c "tail -n +$((restarted + 1)) daemon.log | grep -q 'leaving it 2.0 s to correct'"
 kill -TERM "$daemon"

@@ -78,6 +78,23 @@ after=$(independent_offset_ns)
 # (polled edges widen under load); sub-millisecond figures belong to bench/, not to this tier.
 check_range "independent |offset| after the daemon undid date -s (ms)" "$(abs_ms "$after")" 0 5
 
+# One rtc_resync corrects at a time: a second daemon and a correcting once refuse at once
+# (exit 4), name the holder and change nothing; a dry run only measures, so it runs beside it.
+second=$(timeout 10 rtc_resync daemon 2>&1)
+rc=$?
+diag "second daemon: $second"
+check "a second daemon beside the first exits 4" test "$rc" = 4
+check "a second daemon names the first one's pid" sh -c "echo '$second' | grep -q 'pid $daemon'"
+check "a second daemon changes nothing: one line, no measurement" \
+    sh -c "[ \$(echo '$second' | wc -l) = 1 ] && ! echo '$second' | grep -q ACTION="
+out=$(timeout 10 rtc_resync once 2>&1)
+rc=$?
+check "once beside the daemon exits 4 and names its pid" \
+    sh -c "[ $rc = 4 ] && echo '$out' | grep -q 'pid $daemon'"
+rtc_resync once --dry-run >/dev/null 2>&1
+check "once --dry-run beside the daemon measures (exit 0)" test "$?" = 0
+check "the first daemon runs on" kill -0 "$daemon"
+
 # SIGHUP rereads the configuration; SIGTERM ends the daemon cleanly (exit 0).
 kill -HUP "$daemon"
 check "SIGHUP reloads the configuration" wait_until 5 grep -q "configuration reloaded" daemon.log
@@ -85,3 +102,5 @@ kill -TERM "$daemon"
 wait "$daemon"
 rc=$?
 check "SIGTERM ends the daemon with exit status 0" test "$rc" = 0
+rtc_resync once >/dev/null 2>&1
+check "once corrects again once the daemon has ended (the lock went with it)" test "$?" = 0

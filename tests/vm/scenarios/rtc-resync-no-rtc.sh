@@ -13,7 +13,8 @@ wait_until 20 grep -q "ACTION=" daemon.log || not_ok "daemon made its first meas
 
 echo "$pnp" >/sys/bus/pnp/drivers/rtc_cmos/unbind
 check "unbinding rtc_cmos removes /dev/rtc0" wait_until 5 sh -c '! test -e /dev/rtc0'
-out=$(rtc_resync once 2>&1)
+# --dry-run: a correcting once would meet the daemon's lock (exit 4) before looking for the RTC.
+out=$(rtc_resync once --dry-run 2>&1)
 rc=$?
 diag "$out"
 check "once without an RTC exits 3" test "$rc" = 3
@@ -32,3 +33,23 @@ check "the daemon resumes when the RTC comes back" \
 kill -TERM "$daemon"
 wait "$daemon"
 check "and still ends cleanly on SIGTERM" test "$?" = 0
+
+# SIGKILL while it waits for the RTC: it holds nothing but its lock, which the kernel drops, so
+# a daemon started again when the RTC is back takes it and measures.
+echo "$pnp" >/sys/bus/pnp/drivers/rtc_cmos/unbind
+wait_until 5 sh -c '! test -e /dev/rtc0'
+rtc_resync daemon >waiting.log 2>&1 &
+daemon=$!
+wait_until 10 grep -q "waiting for an RTC" waiting.log || not_ok "the daemon waits for an RTC"
+kill -KILL "$daemon"
+wait "$daemon" 2>/dev/null
+check "SIGKILLed while waiting: no temporary file left in the state directory" \
+    sh -c '! ls /var/lib/guestclock | grep -q "\.[0-9a-f]\{16\}$"'
+echo "$pnp" >/sys/bus/pnp/drivers/rtc_cmos/bind
+udevadm settle --timeout=10
+rtc_resync daemon >again.log 2>&1 &
+daemon=$!
+check "SIGKILLed while waiting: a daemon started again takes the lock and measures" \
+    wait_until 20 grep -q "ACTION=" again.log
+kill -TERM "$daemon"
+wait "$daemon"

@@ -16,8 +16,9 @@ prom=textfiles/guestclock-rtc-resync.prom
 rtc_resync daemon --prometheus $prom >daemon.log 2>&1 &
 wait_until 20 grep -q "ACTION=" daemon.log || not_ok "daemon made its first measurement"
 check "the daemon watches the vmclock page" grep -q "watching /dev/vmclock0" daemon.log
+# Written just after the measurement's log line, not before it: a moment to appear.
 check "--prometheus: no disruption counted yet" \
-    grep -qx "guestclock_rtc_resync_disruptions_total 0" $prom
+    wait_until 2 grep -qx "guestclock_rtc_resync_disruptions_total 0" $prom
 steps_before=$(grep -c "ACTION=step" daemon.log)
 
 if ! snapshot_save before-revert; then
