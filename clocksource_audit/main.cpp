@@ -134,6 +134,7 @@ int main(int argc, char** argv) try {
         ->check(CLI::Range(0.1, 3600.0));
     app.add_option("--reference", options.reference, "auto, none, /dev/ptpN or /dev/rtcN");
     std::vector<std::string> scenarios;
+    scenarios.reserve(kScenarioNames.size());
     for (const auto& row : kScenarioNames)
         scenarios.emplace_back(row.name);
     app.add_option("--expect", options.expect, "Exit 1 unless this scenario holds")
