@@ -1,5 +1,4 @@
 #include "common/daemon.h"
-#include "common/time_daemons.h"
 #include "ptp_kvm_helper/clock_follower.h"
 #include "ptp_kvm_helper/commands.h"
 #include "ptp_kvm_helper/phc_discovery.h"
@@ -11,12 +10,6 @@
 namespace guestclock {
 
 namespace {
-
-std::optional<std::string> disciplining_daemon(const SystemFiles& files) {
-    for (const auto& daemon : find_time_daemons(files))
-        if (daemon.name != "ptp4l") return daemon.name; // ptp4l alone steers only a PHC
-    return std::nullopt;
-}
 
 // --once: one reading, then a step beyond the threshold or a kernel slew below it.
 int sync_once(const SyncOptions& options, const TimeEvidence& evidence, PtpDevices& devices) {

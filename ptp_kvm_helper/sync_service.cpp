@@ -1,6 +1,7 @@
 #include "ptp_kvm_helper/sync_service.h"
 
 #include "common/logging.h"
+#include "common/time_daemons.h"
 #include "ptp_kvm_helper/phc_discovery.h"
 
 #include <filesystem>
@@ -9,10 +10,20 @@
 
 namespace guestclock {
 
+std::optional<std::string> disciplining_daemon(const SystemFiles& files) {
+    for (const auto& daemon : find_time_daemons(files))
+        if (daemon.name != "ptp4l") return daemon.name;
+    return std::nullopt;
+}
+
 namespace {
 
 // After this many failed updates in a row we no longer claim the clock is synchronised.
 constexpr int kFailuresBeforeUnsync = 10;
+
+// How often a running sync looks for a time daemon that started beside it: /proc is read in
+// full, so at every tick only at intervals this long, else every this many seconds' ticks.
+constexpr double kDaemonCheckSeconds = 10;
 
 // Errnos by which a PHC says it is gone (module removed): reopen once udev brings it back.
 bool device_gone(const Error& error) {
@@ -66,8 +77,22 @@ Status SyncService::attach(DeviceMonitor& ptp_events) {
 }
 
 void SyncService::tick() {
+    if (daemon_took_over()) return;
     follow();
     export_metrics();
+}
+
+bool SyncService::daemon_took_over() {
+    if (options_.force) return false;
+    if (ticks_to_daemon_check_-- > 0) return false;
+    ticks_to_daemon_check_ = static_cast<int>(kDaemonCheckSeconds / options_.interval_s) - 1;
+    const auto other = disciplining_daemon(devices_.files);
+    if (!other) return false;
+    // Left as on SIGTERM (the kernel keeps the frequency in force); the other daemon takes it
+    // from there. Exit 0: Restart=on-failure must not start us again beside it.
+    spdlog::warn("{} started and disciplines the clock now: leaving it the clock", *other);
+    daemon_.exit(0);
+    return true;
 }
 
 void SyncService::follow() {

@@ -18,6 +18,10 @@
 
 namespace guestclock {
 
+// The time daemon that disciplines CLOCK_REALTIME besides us (chronyd, ntpd, ...), if any;
+// ptp4l alone steers only a PHC.
+std::optional<std::string> disciplining_daemon(const SystemFiles& files);
+
 // The daemon's state between timer ticks: the open device, the servo, the failure count.
 class SyncService {
   public:
@@ -55,6 +59,10 @@ class SyncService {
     const SyncMetrics& metrics() const { return metrics_; }
 
   private:
+    // Without --force, a time daemon that started after us gets the clock: two servos would
+    // fight over it. Looked for at the first tick and every 10 s's worth of ticks after it,
+    // within a tick (no wakeup of its own).
+    bool daemon_took_over();
     void follow();
     bool open_device();
     // The path given, or the best paravirtual PHC present now.
@@ -85,6 +93,7 @@ class SyncService {
     bool ready_ = false;
     bool waiting_logged_ = false;
     Nanoseconds last_step_ns_ = 0;
+    int ticks_to_daemon_check_ = 0;
     SyncMetrics metrics_;
     std::optional<MetricsFile> metrics_file_;
     SyncMetricsPacer metrics_pacer_;

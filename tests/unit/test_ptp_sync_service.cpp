@@ -237,3 +237,43 @@ TEST_CASE("under its loop sync feeds the watchdog, shrugs off SIGHUP and hears u
     sent += notify.received();
     REQUIRE_THAT(sent, Catch::Contains("WATCHDOG=1") && Catch::Contains("READY=1"));
 }
+
+TEST_CASE("a running sync leaves the clock to a time daemon that starts beside it",
+          "[ptp_kvm_helper][sync][daemon]") {
+    SyncRig rig;
+    rig.options.interval_s = 10; // at this interval it looks at every tick
+    rig.phc.offset_ns = 2 * kNsPerSec;
+    SyncService& service = rig.start();
+    service.tick();
+    const auto reads = rig.phc.calls.size();
+    REQUIRE(reads > 0);
+    const auto steps = rig.adjuster.steps;
+    const auto frequencies = rig.adjuster.frequencies_ppb;
+
+    rig.dir.write("proc/412/comm", "chronyd\n");
+    rig.phc.offset_ns = 3 * kNsPerSec;
+    service.tick();
+    REQUIRE(rig.phc.calls.size() == reads); // not read, not corrected: chronyd's now
+    REQUIRE(rig.adjuster.steps == steps);
+    REQUIRE(rig.adjuster.frequencies_ppb == frequencies);
+    // It asked its loop to end with 0 (Restart=on-failure must not start it again); a test
+    // timer ends the loop with 99 should it not have.
+    auto guard = rig.loop->add_periodic(50 * kNsPerMs, [&] { rig.loop->exit(99); });
+    REQUIRE(guard);
+    auto code = rig.loop->run();
+    REQUIRE(code);
+    REQUIRE(*code == 0);
+}
+
+TEST_CASE("with --force a running sync keeps the clock beside a new time daemon",
+          "[ptp_kvm_helper][sync]") {
+    SyncRig rig;
+    rig.options.interval_s = 10;
+    rig.options.force = true;
+    SyncService& service = rig.start();
+    service.tick();
+    const auto reads = rig.phc.calls.size();
+    rig.dir.write("proc/412/comm", "chronyd\n");
+    service.tick();
+    REQUIRE(rig.phc.calls.size() > reads);
+}

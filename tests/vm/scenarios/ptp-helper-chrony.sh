@@ -53,17 +53,22 @@ check "sync refuses while chronyd runs (exit 1: $rc)" test $rc = 1
 check "sync names chronyd ($out)" contains "$out" "chronyd already disciplines"
 
 # chronyd SIGKILLed: sync's refusal was for the running chronyd, not for anything it left, so
-# sync now starts and follows the PHC; chronyd started again: a new sync refuses again. (A sync
-# already running looks for chronyd only at its start.)
+# sync now starts and follows the PHC; chronyd started again beside the running sync: sync
+# (looking every 10 s) leaves it the clock and exits 0, and a new sync refuses again.
 kill -KILL "$(pidof chronyd)" && wait_until 10 sh -c '! pidof chronyd >/dev/null'
 ptp_kvm_helper sync >sync.log 2>&1 &
 sync=$!
 check "chronyd SIGKILLed: sync starts and follows the PHC" wait_until 15 grep -q "following" sync.log
 check "chronyd SIGKILLed: sync keeps running" kill -0 $sync
-kill -TERM $sync
-wait $sync
 chronyd -d -u root -f "$WORKDIR/chrony.conf" >chronyd-again.log 2>&1 &
 wait_until 10 pidof chronyd >/dev/null
+check "chronyd started again: the running sync leaves it the clock within 15 s" \
+    wait_until 15 sh -c "! kill -0 $sync 2>/dev/null"
+wait $sync
+rc=$?
+check "chronyd started again: sync exited 0 ($rc), so Restart=on-failure leaves it stopped" \
+    test $rc = 0
+check "chronyd started again: sync said why" grep -q "chronyd started and disciplines" sync.log
 out=$(ptp_kvm_helper sync --once 2>&1)
 rc=$?
 check "chronyd started again: a new sync refuses (exit 1: $rc)" test $rc = 1
