@@ -32,18 +32,19 @@ int run_cli(CLI::App& app, int argc, char** argv, const CommonOptions& options,
 std::string version_string();
 
 // A subcommand as a row, the way chrony registers its drivers: its name and summary, the options
-// it adds, and what it runs with the machine's devices, which main builds once after parsing.
-template <typename Devices> struct Subcommand {
+// it adds, and what it runs with what main builds once after parsing (the machine's devices,
+// the settings read from files and options).
+template <typename Context> struct Subcommand {
     std::string name;
     std::string summary;
     std::function<void(CLI::App&)> add_options;
-    std::function<int(Devices&)> run;
+    std::function<int(Context&)> run;
 };
 
 // Adds every row to app, in order; returns them as CLI11 knows them, for run_subcommand.
-template <typename Devices>
+template <typename Context>
 std::vector<CLI::App*> add_subcommands(CLI::App& app,
-                                       const std::vector<Subcommand<Devices>>& table) {
+                                       const std::vector<Subcommand<Context>>& table) {
     std::vector<CLI::App*> added;
     for (const auto& row : table) {
         added.push_back(app.add_subcommand(row.name, row.summary));
@@ -53,11 +54,11 @@ std::vector<CLI::App*> add_subcommands(CLI::App& app,
 }
 
 // Runs the row whose subcommand was given (app.require_subcommand(1) makes it one).
-template <typename Devices>
-int run_subcommand(const std::vector<Subcommand<Devices>>& table,
-                   const std::vector<CLI::App*>& added, Devices& devices) {
+template <typename Context>
+int run_subcommand(const std::vector<Subcommand<Context>>& table,
+                   const std::vector<CLI::App*>& added, Context& context) {
     for (std::size_t i = 0; i < table.size(); ++i)
-        if (added[i]->parsed()) return table[i].run(devices);
+        if (added[i]->parsed()) return table[i].run(context);
     return kExitUsage;
 }
 

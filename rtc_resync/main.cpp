@@ -109,14 +109,38 @@ int main(int argc, char** argv) try {
     add_resync_options(app, cl);
     app.require_subcommand(1);
     app.fallthrough();
-    auto* status = app.add_subcommand("status", "Measure the offset, change nothing");
-    auto* once = app.add_subcommand("once", "Measure and correct once");
-    once->add_flag("--dry-run", cl.dry_run, "Decide, log, but change nothing");
-    once->add_flag("--force", cl.force,
-                   "Believe an RTC beyond the ceiling (the floor and other checks still hold)");
-    auto* daemon_cmd = app.add_subcommand("daemon", "Keep correcting (systemd service)");
-    daemon_cmd->add_option("--prometheus", cl.prometheus,
-                           "Write node_exporter textfile metrics to FILE after each measurement");
+    const auto output = [&cl] { return OutputOptions{cl.common.json, cl.dry_run}; };
+    const std::vector<Subcommand<ResyncSettings>> commands{
+        {"status", "Measure the offset, change nothing", [](CLI::App&) {},
+         [&](ResyncSettings& settings) {
+             return with_machine(settings, [&](ResyncMachine& m) {
+                 return run_status(m, settings, output(), std::cout);
+             });
+         }},
+        {"once", "Measure and correct once",
+         [&](CLI::App& cmd) {
+             cmd.add_flag("--dry-run", cl.dry_run, "Decide, log, but change nothing");
+             cmd.add_flag(
+                 "--force", cl.force,
+                 "Believe an RTC beyond the ceiling (the floor and other checks still hold)");
+         },
+         [&](ResyncSettings& settings) {
+             if (cl.force) settings.max_offline.reset();
+             std::variant<InstanceLock, int> lock = kExitOk; // a dry run only measures
+             if (!cl.dry_run) lock = lock_clock(settings);
+             if (auto* code = std::get_if<int>(&lock); code && *code != kExitOk) return *code;
+             return with_machine(settings, [&](ResyncMachine& m) {
+                 return run_once(m, settings, output(), std::cout);
+             });
+         }},
+        {"daemon", "Keep correcting (systemd service)",
+         [&](CLI::App& cmd) {
+             cmd.add_option("--prometheus", cl.prometheus,
+                            "Write node_exporter textfile metrics to FILE after each measurement");
+         },
+         [&](ResyncSettings& settings) { return run_daemon(cl, settings); }},
+    };
+    const auto given = add_subcommands(app, commands);
 
     return run_cli(app, argc, argv, cl.common, [&] {
         // Settings: configuration file, its drop-ins, then the command line.
@@ -125,22 +149,7 @@ int main(int argc, char** argv) try {
             spdlog::error("{}", settings.error().message());
             return int{kExitUsage};
         }
-        const OutputOptions output{cl.common.json, cl.dry_run};
-        // status: measure only; once: measure, decide, correct; daemon: keep doing it.
-        if (status->parsed())
-            return with_machine(*settings, [&](ResyncMachine& m) {
-                return run_status(m, *settings, output, std::cout);
-            });
-        if (once->parsed()) {
-            if (cl.force) settings->max_offline.reset();
-            std::variant<InstanceLock, int> lock = kExitOk; // a dry run only measures
-            if (!cl.dry_run) lock = lock_clock(*settings);
-            if (auto* code = std::get_if<int>(&lock); code && *code != kExitOk) return *code;
-            return with_machine(*settings, [&](ResyncMachine& m) {
-                return run_once(m, *settings, output, std::cout);
-            });
-        }
-        return run_daemon(cl, *settings);
+        return run_subcommand(commands, given, *settings);
     });
 } catch (const std::exception& e) {
     // Only setting up the command line can get here; run_cli catches the rest.

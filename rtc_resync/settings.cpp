@@ -70,8 +70,9 @@ constexpr std::array kOptions{
     Spec{"allow_circular_reference",
          "Correct from an RTC that the system clock itself keeps (it proves nothing)", true,
          set_parsed<&ResyncSettings::allow_circular_reference, parse_yes_no>},
-    Spec{"state_directory", "Where the last good RTC time is kept (default /var/lib/guestclock)",
-         false, set_parsed<&ResyncSettings::state_directory, as_text>},
+    Spec{"state_directory",
+         "Where the last good RTC time and the lock are kept (default /var/lib/guestclock)", false,
+         set_parsed<&ResyncSettings::state_directory, as_text>},
 };
 
 constexpr std::array kAliases{
