@@ -130,6 +130,13 @@ killed_sync "holdover"
 standin_set fail 0
 check "holdover: the clock is not left stepped (|PHC - system| < 1 ms)" abs_below 1000000
 
+# Waiting for its PHC (a device that is not there): it holds none and writes only its textfile.
+rm -f $prom
+ptp_kvm_helper sync -v --device /dev/ptp_not_there --prometheus $prom >sync-waiting.log 2>&1 &
+pid=$!
+wait_until 10 in_state waiting_for_phc || not_ok "sync waiting for its PHC before the kill"
+killed_sync "waiting"
+
 rm -f $prom
 ptp_kvm_helper sync -v --prometheus $prom >sync-again.log 2>&1 &
 pid=$!
