@@ -230,9 +230,12 @@ fuzz-check:
 # The unit and umockdev tiers again, with the tools and tests built by g++ under ASan and UBSan
 # into $(BUILD)/sanitize; the first report stops the test that made it. umockdev's preload
 # library comes before libasan in the tools it runs, which ASan would refuse by default.
-# No TSan run: the only threads are clocksource_audit's backward-step readers
-# (measure_backward_steps), which share one atomic_flag-guarded struct and which neither tier
-# starts; spdlog logs synchronously (no async logger, no thread pool).
+# TSan where a tool runs threads: only clocksource_audit's backward-step readers
+# (measure_backward_steps; spdlog logs synchronously, no thread pool), whose unit test runs
+# alone under it, its Catch2 log in $(BUILD)/results/tsan.catch (the lock taken out, it
+# reports the data race and fails).
+TSAN_SOURCES := tests/unit/main.cpp tests/unit/test_backward_steps.cpp \
+                clocksource_audit/backward_steps.cpp common/time_ns.cpp
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SANITIZE_BUILD := $(BUILD)/sanitize
 # A tier of make check with CHECK_SANITIZE=yes (.ci/run sets it): the unit tests' Catch2 log and
@@ -251,6 +254,14 @@ sanitize-check:
 	ASAN_OPTIONS=verify_asan_link_order=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    tests/umockdev/run $(SANITIZE_BUILD)/bin | tee $(BUILD)/results/sanitize-umockdev.tap
 	@! grep -q '^not ok' $(BUILD)/results/sanitize-umockdev.tap
+	@$(MAKE) --no-print-directory $(SANITIZE_BUILD)/bin/tsan_tests \
+	    || { echo 'the ThreadSanitizer build failed' > $(BUILD)/results/tsan.catch; exit 1; }
+	@$(SANITIZE_BUILD)/bin/tsan_tests --reporter console \
+	    > $(BUILD)/results/tsan.catch 2>&1; status=$$?; cat $(BUILD)/results/tsan.catch; exit $$status
+
+$(SANITIZE_BUILD)/bin/tsan_tests: $(TSAN_SOURCES)
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) -std=c++23 -O1 -g1 -fsanitize=thread $^ $(LDLIBS) -o $@
 
 SOURCES = $(wildcard common/*.cpp common/*.h $(addsuffix /*.cpp,$(TOOLS)) $(addsuffix /*.h,$(TOOLS)) \
                      tests/unit/*.cpp tests/fakes/*.h tests/fakes/*.cpp tests/fuzz/*.cpp \
