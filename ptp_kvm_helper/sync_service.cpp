@@ -4,6 +4,7 @@
 #include "common/time_daemons.h"
 #include "ptp_kvm_helper/phc_discovery.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -85,7 +86,8 @@ void SyncService::tick() {
 bool SyncService::daemon_took_over() {
     if (options_.force) return false;
     if (ticks_to_daemon_check_-- > 0) return false;
-    ticks_to_daemon_check_ = static_cast<int>(kDaemonCheckSeconds / options_.interval_s) - 1;
+    ticks_to_daemon_check_ =
+        std::max(1, static_cast<int>(kDaemonCheckSeconds / options_.interval_s)) - 1;
     const auto other = disciplining_daemon(devices_.files);
     if (!other) return false;
     // Left as on SIGTERM (the kernel keeps the frequency in force); the other daemon takes it
