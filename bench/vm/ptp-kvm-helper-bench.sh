@@ -5,7 +5,7 @@
 # "BENCH name key=value ..."). One boot, the same injected errors for every servo:
 #  servo: stand-in 20 ms ahead and 50 ppm fast; time until |PHC - system| stays below 1 us,
 #         and the RMS offset over the 60 s after, for ptp_kvm_helper sync, phc2sys and chronyd
-#         with our drop-in;
+#         with our drop-in; the offsets themselves as "BENCHSERIES phc" lines for the chart;
 #  pause: once locked, the stand-in jumps 60 s ahead (what a 60 s pause looks like to a
 #         kvm-clock guest); time to |offset| < 10 ms for sync, chronyd with our drop-in and
 #         chronyd with Debian's default makestep 1 3.
@@ -113,6 +113,9 @@ for servo in ours phc2sys chrony ours-again phc2sys-again; do
     start_servo ${servo%-again}
     case $servo in chrony) record=240 ;; *) record=100 ;; esac
     diag "BENCH servo name=$servo $(settle_and_rms $record)"
+    while read -r ms ns; do
+        diag "BENCHSERIES phc kernel=$(uname -r) name=$servo t_ms=$ms offset_ns=$ns"
+    done <record.txt
     stop_servo ${servo%-again}
 done
 
