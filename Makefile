@@ -209,7 +209,7 @@ fuzz_cpuinfo_SOURCES := clocksource_audit/cpu_flags.cpp clocksource_audit/clocks
                         clocksource_audit/restore_watcher.cpp \
                         common/system_files.cpp common/result.cpp
 fuzz_time_daemons_SOURCES := common/time_daemons.cpp common/systemd_units.cpp \
-                             common/system_files.cpp common/result.cpp
+                             common/ntp_units.cpp common/system_files.cpp common/result.cpp
 fuzz_sysfs_attributes_SOURCES := common/phc_kind.cpp rtc_resync/rtc_selection.cpp common/result.cpp
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.cpp $$(fuzz_%_SOURCES)

@@ -1,5 +1,7 @@
 #include "common/time_daemons.h"
 
+#include "common/ntp_units.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -59,23 +61,28 @@ Result<std::vector<TimeDaemon>> time_daemons_in_proc(const SystemFiles& files, i
     return daemons;
 }
 
-std::span<const std::string> time_daemon_unit_patterns() {
-    static const std::vector<std::string> patterns = [] {
-        std::vector<std::string> all;
-        all.reserve(kDaemonUnits.size() + kDaemonUnitFamilies.size());
-        for (const auto& [unit, daemon] : kDaemonUnits)
-            all.emplace_back(unit);
-        for (std::string_view family : kDaemonUnitFamilies)
-            all.push_back(std::string(family) + "*" + std::string(kServiceSuffix));
-        return all;
-    }();
-    return patterns;
+std::vector<std::string> time_daemon_unit_patterns(std::span<const std::string> listed) {
+    std::vector<std::string> all;
+    all.reserve(kDaemonUnits.size() + kDaemonUnitFamilies.size() + listed.size());
+    for (const auto& [unit, daemon] : kDaemonUnits)
+        all.emplace_back(unit);
+    for (std::string_view family : kDaemonUnitFamilies)
+        all.push_back(std::string(family) + "*" + std::string(kServiceSuffix));
+    for (const auto& unit : listed)
+        if (time_daemon_of_unit(unit, listed) && std::ranges::find(all, unit) == all.end())
+            all.push_back(unit);
+    return all;
 }
 
-std::optional<std::string> time_daemon_of_unit(std::string_view unit) {
+std::optional<std::string> time_daemon_of_unit(std::string_view unit,
+                                               std::span<const std::string> listed) {
     for (const auto& [name, daemon] : kDaemonUnits)
         if (unit == name) return std::string(daemon);
     if (!unit.ends_with(kServiceSuffix)) return std::nullopt;
+    const bool is_listed = std::ranges::find(listed, unit) != listed.end();
+    // A listed name is a unit, not a pattern: a glob character there is not a daemon's name.
+    if (is_listed && unit.find_first_of("*?[@") == std::string_view::npos)
+        return std::string(unit.substr(0, unit.size() - kServiceSuffix.size()));
     const std::string_view stem = unit.substr(0, unit.size() - kServiceSuffix.size());
     for (std::string_view family : kDaemonUnitFamilies) {
         if (!stem.starts_with(family)) continue;
@@ -99,11 +106,12 @@ bool unit_is_running(const UnitState& unit) {
 }
 
 std::vector<TimeDaemon> time_daemons_in_units(std::span<const UnitState> units,
-                                              std::string_view own_unit) {
+                                              std::string_view own_unit,
+                                              std::span<const std::string> listed) {
     std::vector<TimeDaemon> daemons;
     for (const auto& unit : units) {
         if (unit.name == own_unit || !unit_is_running(unit)) continue;
-        auto daemon = time_daemon_of_unit(unit.name);
+        auto daemon = time_daemon_of_unit(unit.name, listed);
         if (!daemon) continue;
         const bool seen = std::ranges::any_of(
             daemons, [&](const TimeDaemon& other) { return other.name == *daemon; });
@@ -135,12 +143,13 @@ std::vector<TimeDaemon> find_time_daemons(const SystemFiles& files, UnitLister* 
         spdlog::debug("time daemons: not looked for in /proc: {}", found.error().message());
     if (units == nullptr) return from_proc;
 
-    auto listed = units->list_units(time_daemon_unit_patterns());
-    if (!listed) {
-        spdlog::debug("time daemons: systemd not asked: {}", listed.error().message());
+    const auto ntp_units = ntp_units_listed(files);
+    auto loaded = units->list_units(time_daemon_unit_patterns(ntp_units));
+    if (!loaded) {
+        spdlog::debug("time daemons: systemd not asked: {}", loaded.error().message());
         return from_proc;
     }
-    const auto from_units = time_daemons_in_units(*listed, own_unit);
+    const auto from_units = time_daemons_in_units(*loaded, own_unit, ntp_units);
     auto merged = merge_time_daemons(std::move(from_proc), from_units);
     for (const auto& daemon : merged)
         if (daemon.pid == 0)

@@ -41,13 +41,16 @@ bool is_time_daemon_comm(std::string_view comm);
 Result<std::vector<TimeDaemon>> time_daemons_in_proc(const SystemFiles& files, int own_pid);
 
 // The shell patterns of the units systemd is asked about: chrony, ntp, ntpsec, openntpd,
-// systemd-timesyncd, phc2sys and ptp4l (also their @instances), timemaster, ptp-kvm-sync.
-std::span<const std::string> time_daemon_unit_patterns();
+// systemd-timesyncd, phc2sys and ptp4l (also their @instances), timemaster, ptp-kvm-sync, and
+// the units ntp-units.d lists (ntp_units_listed).
+std::vector<std::string> time_daemon_unit_patterns(std::span<const std::string> listed = {});
 
 // The daemon a unit runs, named as time_daemons_in_proc names it ("chronyd" for chrony.service
 // and chronyd.service, "phc2sys" for phc2sys@eth0.service, "ptp_kvm_helper" for
-// ptp-kvm-sync.service), or nothing for any other unit, chrony-wait.service among them.
-std::optional<std::string> time_daemon_of_unit(std::string_view unit);
+// ptp-kvm-sync.service); a unit we do not know but ntp-units.d lists is named after itself
+// ("foo" for foo.service). Nothing for any other unit, chrony-wait.service among them.
+std::optional<std::string> time_daemon_of_unit(std::string_view unit,
+                                               std::span<const std::string> listed = {});
 
 // Whether a unit in this state has its daemon running or starting, not stopped, stopping,
 // failed or waiting to be restarted.
@@ -56,7 +59,8 @@ bool unit_is_running(const UnitState& unit);
 // The running time daemons among the units, leaving out own_unit (the unit we run in: the sync
 // servo in ptp-kvm-sync.service must not find itself). Each daemon once.
 std::vector<TimeDaemon> time_daemons_in_units(std::span<const UnitState> units,
-                                              std::string_view own_unit);
+                                              std::string_view own_unit,
+                                              std::span<const std::string> listed = {});
 
 // One list from both sources: every daemon /proc showed, in its order, the unit of the same name
 // attached to it; then the daemons only systemd reported (pid 0).

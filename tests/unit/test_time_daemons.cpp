@@ -1,8 +1,10 @@
 #include "common/hypervisor.h"
+#include "common/ntp_units.h"
 #include "common/time_daemons.h"
 #include "tests/fakes/fake_unit_lister.h"
 #include "tests/unit/temp_dir.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace guestclock;
@@ -184,4 +186,51 @@ TEST_CASE("hypervisor signatures classify", "[hypervisor]") {
     REQUIRE(classify_hypervisor_signature("") == Hypervisor::none);
     REQUIRE(classify_hypervisor_signature("bhyve bhyve ") == Hypervisor::other);
     REQUIRE(hypervisor_name(Hypervisor::vmware) == "vmware");
+}
+
+TEST_CASE("ntp-units.d lists: one unit a line, comments and blanks skipped", "[daemons]") {
+    const auto units = parse_ntp_unit_list("# ours\n\nchrony.service\n  ntpsec.service \r\n#x\n");
+    REQUIRE(units == std::vector<std::string>{"chrony.service", "ntpsec.service"});
+    REQUIRE(parse_ntp_unit_list("").empty());
+    REQUIRE(parse_ntp_unit_list("last.service").size() == 1);
+}
+
+TEST_CASE("ntp-units.d: every directory read, /etc's file masks the package's", "[daemons]") {
+    TempDir root;
+    root.write("usr/lib/systemd/ntp-units.d/50-chrony.list", "chrony.service\n");
+    root.write("usr/lib/systemd/ntp-units.d/60-tick.list", "tickd.service\n");
+    root.write("usr/lib/systemd/ntp-units.d/README", "not-a-list.service\n");
+    root.write("run/systemd/ntp-units.d/70-other.list", "otherd.service\nchrony.service\n");
+    REQUIRE(ntp_units_listed(SystemFiles(root.path())) ==
+            std::vector<std::string>{"chrony.service", "tickd.service", "otherd.service"});
+    root.write("etc/systemd/ntp-units.d/60-tick.list", ""); // masked by the administrator
+    REQUIRE(ntp_units_listed(SystemFiles(root.path())) ==
+            std::vector<std::string>{"chrony.service", "otherd.service"});
+    REQUIRE(ntp_units_listed(SystemFiles(root.path() / "missing")).empty());
+}
+
+TEST_CASE("a unit ntp-units.d lists is a time daemon even when we do not know it", "[daemons]") {
+    const std::vector<std::string> listed{"tickd.service", "chrony.service", "odd*.service",
+                                          "tock.timer"};
+    REQUIRE_FALSE(time_daemon_of_unit("tickd.service"));
+    REQUIRE(time_daemon_of_unit("tickd.service", listed) == "tickd");
+    REQUIRE(time_daemon_of_unit("chrony.service", listed) == "chronyd");
+    REQUIRE_FALSE(time_daemon_of_unit("odd*.service", listed));
+    REQUIRE_FALSE(time_daemon_of_unit("tock.timer", listed));
+    REQUIRE_FALSE(time_daemon_of_unit("ssh.service", listed));
+    const auto patterns = time_daemon_unit_patterns(listed);
+    REQUIRE(std::ranges::count(patterns, "tickd.service") == 1);
+    REQUIRE(std::ranges::count(patterns, "chrony.service") == 1);
+    REQUIRE(std::ranges::count(patterns, "odd*.service") == 0);
+
+    // Through systemd, as find_time_daemons asks it: the listed unit is found running.
+    TempDir root;
+    root.write("proc/9/comm", "bash\n");
+    root.write("usr/lib/systemd/ntp-units.d/60-tick.list", "tickd.service\n");
+    FakeUnitLister systemd;
+    systemd.units = {{"tickd.service", "active", "running"}};
+    const auto daemons = find_time_daemons(SystemFiles(root.path()), &systemd, 0, "");
+    REQUIRE(daemons.size() == 1);
+    REQUIRE(daemons[0].name == "tickd");
+    REQUIRE(daemons[0].unit == "tickd.service");
 }
