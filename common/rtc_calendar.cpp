@@ -2,6 +2,7 @@
 
 #include "common/trim.h"
 
+#include <chrono>
 #include <ctime>
 #include <sstream>
 #include <string>
@@ -10,53 +11,48 @@ namespace guestclock {
 
 namespace {
 
-bool is_leap_year(int year) {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int days_in_month(int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && is_leap_year(year)) return 29;
-    return kDays[month - 1];
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date: counts whole 400-year eras (146097
-// days each) from a year that starts in March, so that the leap day is the era's last day.
-std::int64_t days_from_civil(std::int64_t year, int month, int day) {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const std::int64_t year_of_era = year - era * 400;
-    const std::int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const std::int64_t day_of_era =
-        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + day_of_era - 719468;
+// Only for fields already in range: std::chrono::day and month hold a byte, so a value past 255
+// would wrap before ok() could refuse it.
+std::chrono::year_month_day calendar_date(const RtcTime& t) {
+    return {std::chrono::year{t.year}, std::chrono::month{static_cast<unsigned>(t.month)},
+            std::chrono::day{static_cast<unsigned>(t.day)}};
 }
 
 } // namespace
 
 bool is_valid_rtc_time(const RtcTime& t) {
-    if (t.year < 1900 || t.year > 9999 || t.month < 1 || t.month > 12) return false;
-    if (t.day < 1 || t.day > days_in_month(t.year, t.month)) return false;
-    return t.hour >= 0 && t.hour <= 23 && t.minute >= 0 && t.minute <= 59 && t.second >= 0 &&
-           t.second <= 59;
+    if (t.year < 1900 || t.year > 9999 || t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31)
+        return false;
+    return calendar_date(t).ok() && t.hour >= 0 && t.hour <= 23 && t.minute >= 0 &&
+           t.minute <= 59 && t.second >= 0 && t.second <= 59;
 }
 
 std::int64_t utc_calendar_to_epoch(const RtcTime& t) {
-    return days_from_civil(t.year, t.month, t.day) * 86400 + std::int64_t{t.hour} * 3600 +
-           std::int64_t{t.minute} * 60 + t.second;
+    using namespace std::chrono;
+    const sys_seconds at =
+        sys_days{calendar_date(t)} + hours{t.hour} + minutes{t.minute} + seconds{t.second};
+    return at.time_since_epoch().count();
 }
 
 RtcTime epoch_to_utc_calendar(std::int64_t seconds) {
-    const time_t value = static_cast<time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&value, &tm);
-    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
+    using namespace std::chrono;
+    const sys_seconds at{std::chrono::seconds{seconds}};
+    const sys_days day = floor<days>(at);
+    const year_month_day date{day};
+    const hh_mm_ss time{at - day};
+    return {static_cast<int>(date.year()),
+            static_cast<int>(unsigned{date.month()}),
+            static_cast<int>(unsigned{date.day()}),
+            static_cast<int>(time.hours().count()),
+            static_cast<int>(time.minutes().count()),
+            static_cast<int>(time.seconds().count())};
 }
 
 Result<Nanoseconds> rtc_time_to_epoch_ns(const RtcTime& t, RtcTimeScale scale) {
     if (!is_valid_rtc_time(t))
         return fail(EINVAL, "RTC holds an impossible date or time (unset or broken clock)");
     if (scale == RtcTimeScale::utc) return utc_calendar_to_epoch(t) * kNsPerSec;
+    // mktime rather than std::chrono::zoned_time: g++ 12's library has no time zone database.
     std::tm tm{};
     tm.tm_year = t.year - 1900;
     tm.tm_mon = t.month - 1;

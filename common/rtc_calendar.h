@@ -26,7 +26,8 @@ constexpr std::string_view rtc_time_scale_name(RtcTimeScale scale) {
 // 1900-9999. An RTC that reads otherwise is broken or unset; its time is never used.
 bool is_valid_rtc_time(const RtcTime& time);
 
-// Seconds since the epoch of a UTC calendar time, for any valid date (no time zone involved).
+// Seconds since the epoch of a UTC calendar time (no time zone involved), for a time
+// is_valid_rtc_time accepts.
 std::int64_t utc_calendar_to_epoch(const RtcTime& time);
 RtcTime epoch_to_utc_calendar(std::int64_t seconds);
 
