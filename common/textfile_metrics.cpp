@@ -7,12 +7,14 @@
 
 namespace guestclock {
 
-std::string escape_label_value(std::string_view value) {
+namespace {
+
+std::string escaped(std::string_view text, bool quote) {
     std::string out;
-    for (const char c : value) {
+    for (const char c : text) {
         if (c == '\\')
             out += "\\\\";
-        else if (c == '"')
+        else if (c == '"' && quote)
             out += "\\\"";
         else if (c == '\n')
             out += "\\n";
@@ -22,6 +24,22 @@ std::string escape_label_value(std::string_view value) {
     return out;
 }
 
+} // namespace
+
+std::string escape_label_value(std::string_view value) {
+    return escaped(value, true);
+}
+
+std::string escape_help_text(std::string_view help) {
+    return escaped(help, false);
+}
+
+std::string exposition_value(double value) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+    return fmt::format("{}", value);
+}
+
 double timestamp_seconds(Nanoseconds unix_ns) {
     const Nanoseconds whole_ms = unix_ns / kNsPerMs; // integers first: exact
     return static_cast<double>(whole_ms) / 1e3;
@@ -29,7 +47,7 @@ double timestamp_seconds(Nanoseconds unix_ns) {
 
 void TextfileMetrics::describe(std::string_view name, std::string_view help,
                                std::string_view type) {
-    text_ += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
+    text_ += "# HELP " + std::string(name) + " " + escape_help_text(help) + "\n";
     text_ += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
 }
 
@@ -45,10 +63,7 @@ void TextfileMetrics::add(std::string_view name, const MetricLabels& labels, dou
         }
         text_ += '}';
     }
-    if (std::isnan(value))
-        text_ += " NaN\n";
-    else
-        text_ += fmt::format(" {}\n", value);
+    text_ += " " + exposition_value(value) + "\n";
 }
 
 Status TextfileMetrics::write(const std::filesystem::path& path) const {

@@ -40,5 +40,9 @@ double timestamp_seconds(Nanoseconds unix_ns);
 
 // Escapes a label value as the exposition format requires (backslash, quote, newline).
 std::string escape_label_value(std::string_view value);
+// Escapes HELP text: backslash and newline only (a quote is literal there).
+std::string escape_help_text(std::string_view help);
+// A sample value as the format spells it: NaN, +Inf, -Inf, else the shortest exact decimal.
+std::string exposition_value(double value);
 
 } // namespace guestclock

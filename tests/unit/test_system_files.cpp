@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 using namespace guestclock;
 
@@ -59,4 +60,21 @@ TEST_CASE("TextfileMetrics writes the exposition format", "[metrics]") {
     REQUIRE(metrics.text() == "# HELP guestclock_offset_seconds System clock minus reference.\n"
                               "# TYPE guestclock_offset_seconds gauge\n"
                               "guestclock_offset_seconds{reference=\"rtc \\\"0\\\"\"} -0.25\n");
+}
+
+TEST_CASE("exposition text escapes HELP and spells infinities as the format does", "[metrics]") {
+    REQUIRE(escape_help_text("a \\ b\nc \"d\"") == "a \\\\ b\\nc \"d\"");
+    REQUIRE(escape_label_value("a \\ b\nc \"d\"") == "a \\\\ b\\nc \\\"d\\\"");
+    REQUIRE(exposition_value(std::numeric_limits<double>::infinity()) == "+Inf");
+    REQUIRE(exposition_value(-std::numeric_limits<double>::infinity()) == "-Inf");
+    REQUIRE(exposition_value(std::numeric_limits<double>::quiet_NaN()) == "NaN");
+    REQUIRE(exposition_value(1.5e-9) == "1.5e-09");
+    REQUIRE(exposition_value(42) == "42");
+
+    TextfileMetrics metrics;
+    metrics.describe("guestclock_x", "one line\nnot two");
+    metrics.add("guestclock_x", -std::numeric_limits<double>::infinity());
+    REQUIRE(metrics.text() == "# HELP guestclock_x one line\\nnot two\n"
+                              "# TYPE guestclock_x gauge\n"
+                              "guestclock_x -Inf\n");
 }
