@@ -348,3 +348,54 @@ check_chrony_dropin_follows_clock() {
     diag "removed: $( ((gone)) && echo no || echo yes), written back: $( ((back)) && echo no || echo yes)"
     diag "$(journalctl -b -q -o cat -u $unit --no-pager | tail -n 4)"
 }
+
+# --- the boot's order and timedated (issue 15), in both images ---
+
+# rtc-resync-boot.service: one `rtc_resync once` before time-set.target, so that units waiting
+# for a set clock start on one read from the RTC's second edge. In the test image the RTC is
+# plausible, so it must have corrected or found nothing to correct (exit 0), not refused.
+check_boot_unit_before_time_set() {
+    local unit=rtc-resync-boot.service desc="rtc-resync-boot.service ran rtc_resync once before time-set.target"
+    if ! unit_installed $unit; then missing "$desc" $unit; return; fi
+    local outcome done_at time_set own
+    outcome="$(systemctl show -P Result $unit) $(systemctl show -P ExecMainStatus $unit)"
+    done_at=$(systemctl show -P ExecMainExitTimestampMonotonic $unit)
+    time_set=$(systemctl show -P ActiveEnterTimestampMonotonic time-set.target)
+    own=$(journalctl -b -q -o cat -u $unit --no-pager | grep -vE "^(Starting|Started|Finished) ")
+    result "$([[ $outcome == "success 0" && -n $own ]] && ((done_at > 0 && done_at <= time_set))
+        echo $?)" "$desc, and it succeeded"
+    diag "$unit: Result ExecMainStatus: $outcome; done at $done_at us;" \
+        "time-set.target reached at $time_set us; enabled: $(systemctl is-enabled $unit 2>&1)"
+    diag "$(tail -n 3 <<<"$own")"
+}
+
+# Beside the boot's journal (check_no_ordering_cycle), systemd's own verifier on our units and
+# everything they pull in: it builds each unit's start transaction and names any cycle.
+# sysinit.target's is the boot's early part, where rtc-resync-boot.service is enabled.
+check_units_verify_without_cycle() {
+    local desc="systemd-analyze verify: our units' and sysinit.target's start transactions have no ordering cycle"
+    local units out rc
+    units=$(cd /lib/systemd/system && echo rtc-resync*.service ptp-kvm-*.service sysinit.target)
+    out=$(cd /lib/systemd/system && systemd-analyze verify --man=no $units 2>&1)
+    rc=$?
+    result "$([[ $units == *rtc-resync-boot.service* ]] && ((rc == 0)) &&
+        ! grep -qi cycle <<<"$out"; echo $?)" "$desc"
+    diag "verified: $units (exit $rc)"
+    [[ -z $out ]] || diag "$(head -n 8 <<<"$out")"
+}
+
+# timedated answers over D-Bus (the image has dbus for it): NTP and NTPSynchronized are yes or
+# no. EXPECT_NTP and EXPECT_SYNC, where not "-", are what they must be.
+check_timedatectl_show() {
+    local expect_ntp=$1 expect_sync=$2 desc="timedatectl show reads NTP and NTPSynchronized"
+    if ! command -v timedatectl >/dev/null; then missing "$desc" timedatectl; return; fi
+    local ntp sync
+    ntp=$(timedatectl show -p NTP --value 2>&1)
+    sync=$(timedatectl show -p NTPSynchronized --value 2>&1)
+    [[ $expect_ntp != - ]] && desc+=", NTP=$expect_ntp"
+    [[ $expect_sync != - ]] && desc+=", NTPSynchronized=$expect_sync"
+    result "$([[ $ntp == @(yes|no) && $sync == @(yes|no) ]] &&
+        [[ $expect_ntp == - || $ntp == "$expect_ntp" ]] &&
+        [[ $expect_sync == - || $sync == "$expect_sync" ]]; echo $?)" "$desc"
+    diag "NTP=$ntp NTPSynchronized=$sync"
+}
