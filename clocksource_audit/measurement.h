@@ -13,9 +13,9 @@
 namespace guestclock {
 
 struct ReferenceComparison {
-    std::string device;        // "/dev/ptp0", "/dev/rtc0"
-    std::string method;        // "precise", "extended", "basic", "uie", "poll"
-    Nanoseconds offset_ns = 0; // system clock minus reference, median
+    std::string device;                        // "/dev/ptp0", "/dev/rtc0"
+    std::string method;                        // "precise", "extended", "basic", "uie", "poll"
+    Nanoseconds system_minus_reference_ns = 0; // the median
     Nanoseconds uncertainty_ns = 0;
     std::optional<double> rate_ppm; // CLOCK_MONOTONIC_RAW against the reference
     std::optional<double> rate_ci_ppm;

@@ -131,20 +131,20 @@ ReferenceComparison summarise_reference(const std::vector<ReferenceSample>& samp
     comparison.method = std::move(method);
     comparison.samples = samples.size();
     if (samples.empty()) return comparison;
-    std::vector<Nanoseconds> offsets;
+    std::vector<Nanoseconds> system_minus_reference;
     std::vector<Nanoseconds> uncertainties;
     for (const auto& s : samples) {
-        offsets.push_back(s.system_ns - s.reference_ns);
+        system_minus_reference.push_back(s.system_ns - s.reference_ns);
         uncertainties.push_back(s.uncertainty_ns);
     }
-    comparison.offset_ns = median(offsets);
+    const Nanoseconds median_offset = median(system_minus_reference);
+    comparison.system_minus_reference_ns = median_offset;
     // The pairing's own uncertainty plus the scatter around the median (median absolute
     // deviation): jitter the pairing does not see still makes the offset less certain.
     std::vector<Nanoseconds> deviations;
-    deviations.reserve(offsets.size());
-    for (const auto o : offsets)
-        deviations.push_back(o > comparison.offset_ns ? o - comparison.offset_ns
-                                                      : comparison.offset_ns - o);
+    deviations.reserve(system_minus_reference.size());
+    for (const auto o : system_minus_reference)
+        deviations.push_back(o > median_offset ? o - median_offset : median_offset - o);
     comparison.uncertainty_ns = median(uncertainties) + median(deviations);
 
     std::vector<double> reference_elapsed;

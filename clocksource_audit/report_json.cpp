@@ -51,7 +51,7 @@ nlohmann::json measurement_json(const ClocksourceMeasurement& m) {
         const auto& r = *m.reference;
         j["reference"] = {{"device", r.device},
                           {"method", r.method},
-                          {"offset_ns", r.offset_ns},
+                          {"offset_ns", r.system_minus_reference_ns},
                           {"uncertainty_ns", r.uncertainty_ns},
                           {"rate_ppm", optional_value(r.rate_ppm)},
                           {"rate_ci_ppm", optional_value(r.rate_ci_ppm)},
@@ -110,7 +110,7 @@ nlohmann::json format_json_report(const AuditReport& report) {
     if (inv.kernel_clock) {
         const auto& k = *inv.kernel_clock;
         j["kernel_clock"] = {{"synchronized", k.synchronized},   {"pll", k.pll},
-                             {"state", k.clock_state},           {"offset_ns", k.offset_ns},
+                             {"state", k.clock_state},           {"offset_ns", k.pll_pending_ns},
                              {"frequency_ppm", k.frequency_ppm}, {"maxerror_ns", k.maxerror_ns},
                              {"esterror_ns", k.esterror_ns}};
     } else {

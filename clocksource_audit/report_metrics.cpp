@@ -48,7 +48,7 @@ TextfileMetrics format_metrics(const AuditReport& report) {
         if (m.reference)
             metrics.add("guestclock_audit_reference_offset_seconds",
                         {{"clocksource", m.name}, {"reference", m.reference->device}},
-                        to_seconds(m.reference->offset_ns));
+                        to_seconds(m.reference->system_minus_reference_ns));
 
     metrics.describe("guestclock_audit_reference_rate_ppm",
                      "Rate of the clocksource (CLOCK_MONOTONIC_RAW) against the reference clock.");

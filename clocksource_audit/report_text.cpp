@@ -58,8 +58,9 @@ void measurement_lines(const ClocksourceMeasurement& m, std::string& out) {
     if (m.reference) {
         const auto& r = *m.reference;
         out +=
-            fmt::format("    vs {:<13} offset {:+.6f} s ± {:.6f} ({}, {} samples)", r.device,
-                        to_seconds(r.offset_ns), to_seconds(r.uncertainty_ns), r.method, r.samples);
+            fmt::format("    vs {:<13} offset {:+.6f} s ± {:.6f} (system minus it; {}, {} samples)",
+                        r.device, to_seconds(r.system_minus_reference_ns),
+                        to_seconds(r.uncertainty_ns), r.method, r.samples);
         if (r.rate_ppm)
             out +=
                 fmt::format(", rate {:+.3f} ppm ± {:.3f}", *r.rate_ppm, r.rate_ci_ppm.value_or(0));

@@ -9,12 +9,12 @@
 namespace guestclock {
 
 struct KernelClockState {
-    bool synchronized = false; // STA_UNSYNC clear: a time daemon claims the clock
-    bool pll = false;          // STA_PLL: the kernel PLL is steering (ntpd, chrony's rtcsync)
-    int clock_state = TIME_OK; // adjtimex's return: TIME_OK, TIME_INS, ..., TIME_ERROR
-    int status = 0;            // raw STA_* bits
-    Nanoseconds offset_ns = 0; // remaining PLL offset
-    double frequency_ppm = 0;  // frequency correction in force
+    bool synchronized = false;      // STA_UNSYNC clear: a time daemon claims the clock
+    bool pll = false;               // STA_PLL: the kernel PLL is steering (ntpd, chrony's rtcsync)
+    int clock_state = TIME_OK;      // adjtimex's return: TIME_OK, TIME_INS, ..., TIME_ERROR
+    int status = 0;                 // raw STA_* bits
+    Nanoseconds pll_pending_ns = 0; // what the PLL has still to add to the clock (adjtimex offset)
+    double frequency_ppm = 0;       // frequency correction in force
     Nanoseconds maxerror_ns = 0;
     Nanoseconds esterror_ns = 0;
     long tick_us = 0;

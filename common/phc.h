@@ -33,7 +33,8 @@ struct PhcSample {
     Nanoseconds delay_ns = 0;
     std::optional<Nanoseconds> monoraw_ns; // CLOCK_MONOTONIC_RAW, from PRECISE only
 
-    Nanoseconds offset_ns() const { return phc_ns - system_ns; }
+    // Positive when the system clock is ahead of the PHC (guestclock's one sign for offsets).
+    Nanoseconds system_minus_phc_ns() const { return system_ns - phc_ns; }
 };
 
 enum class PhcMethod { precise, extended, basic };

@@ -40,8 +40,8 @@ struct RtcEdge {
     Nanoseconds uncertainty_ns = 0; // half-width of the interval known to hold the edge
     EdgeMethod method = EdgeMethod::uie;
 
-    // System clock minus RTC: positive when the system clock is ahead.
-    Nanoseconds offset_ns() const { return realtime_ns - rtc_time_ns; }
+    // Positive when the system clock is ahead of the RTC.
+    Nanoseconds system_minus_rtc_ns() const { return realtime_ns - rtc_time_ns; }
 };
 
 // One RTC_RD_TIME bracketed by system timestamps taken just before and just after it.

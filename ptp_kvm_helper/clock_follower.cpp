@@ -17,7 +17,7 @@ constexpr Nanoseconds kSpreadAllowance = kNsPerMs;
 std::optional<std::string> implausible_reading(const std::vector<PhcSample>& samples,
                                                const TimeEvidence& evidence) {
     if (samples.empty()) return "no samples";
-    Nanoseconds min_offset = samples.front().offset_ns();
+    Nanoseconds min_offset = samples.front().system_minus_phc_ns();
     Nanoseconds max_offset = min_offset;
     Nanoseconds max_delay = 0;
     for (const auto& sample : samples) {
@@ -25,8 +25,8 @@ std::optional<std::string> implausible_reading(const std::vector<PhcSample>& sam
             check_window(plausible_window(evidence, sample.system_ns), sample.phc_ns, "it");
         if (check.crossed != Bound::none) return check.reason;
         if (sample.delay_ns < 0) return "a sample's system clock ran backwards";
-        min_offset = std::min(min_offset, sample.offset_ns());
-        max_offset = std::max(max_offset, sample.offset_ns());
+        min_offset = std::min(min_offset, sample.system_minus_phc_ns());
+        max_offset = std::max(max_offset, sample.system_minus_phc_ns());
         max_delay = std::max(max_delay, sample.delay_ns);
     }
     if (max_offset - min_offset > kSpreadAllowance + 4 * max_delay)
@@ -57,8 +57,8 @@ Result<FollowerUpdate> ClockFollower::update(Phc& phc, Nanoseconds now_ns) {
         return fail(0, "refusing a reading of " + phc.path() + ": " + *why);
 
     const PhcSample& best = tightest_sample(reading->samples);
-    FollowerUpdate update{reading->method, best.offset_ns(), best.delay_ns, {}};
-    update.action = servo_sample(servo_, update.offset_ns, now_ns, config_);
+    FollowerUpdate update{reading->method, best.system_minus_phc_ns(), best.delay_ns, {}};
+    update.action = servo_sample(servo_, update.system_minus_phc_ns, now_ns, config_);
 
     using Kind = ServoAction::Kind;
     const Kind kind = update.action.kind;
@@ -73,7 +73,8 @@ Result<FollowerUpdate> ClockFollower::update(Phc& phc, Nanoseconds now_ns) {
         // What is left after this correction: the offset unless we stepped it away, plus
         // the pairing's uncertainty. The kernel grows maxerror on its own between updates.
         const bool stepped = kind == Kind::step || kind == Kind::step_and_frequency;
-        const Nanoseconds esterror = (stepped ? 0 : std::abs(update.offset_ns)) + best.delay_ns;
+        const Nanoseconds esterror =
+            (stepped ? 0 : std::abs(update.system_minus_phc_ns)) + best.delay_ns;
         if (auto s = adjuster_.set_sync_status(true, esterror + kNsPerMs / 10, esterror); !s)
             return std::unexpected(s.error());
     }

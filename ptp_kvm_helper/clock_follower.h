@@ -16,7 +16,7 @@ namespace guestclock {
 
 struct FollowerUpdate {
     PhcMethod method = PhcMethod::basic;
-    Nanoseconds offset_ns = 0; // PHC minus CLOCK_REALTIME, before any correction
+    Nanoseconds system_minus_phc_ns = 0; // CLOCK_REALTIME minus PHC, before any correction
     Nanoseconds delay_ns = 0;
     ServoAction action;
 };

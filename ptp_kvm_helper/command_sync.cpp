@@ -29,17 +29,17 @@ int sync_once(const SyncOptions& options, const TimeEvidence& evidence, PtpDevic
         return kExitRuntime;
     }
     const PhcSample& best = tightest_sample(reading->samples);
-    const Nanoseconds offset = best.offset_ns();
+    const Nanoseconds correction = -best.system_minus_phc_ns();
     const bool step =
-        std::llabs(offset) >= static_cast<Nanoseconds>(options.step_threshold_s * 1e9);
+        std::llabs(correction) >= static_cast<Nanoseconds>(options.step_threshold_s * 1e9);
     ClockAdjuster& adjuster = devices.adjuster;
-    auto done = step ? adjuster.step(offset) : adjuster.slew(offset);
+    auto done = step ? adjuster.step(correction) : adjuster.slew(correction);
     if (done) done = adjuster.set_sync_status(true, best.delay_ns + kNsPerMs / 10, best.delay_ns);
     if (!done) {
         spdlog::error("{}", done.error().message());
         return kExitRuntime;
     }
-    spdlog::info("{} the clock by {} ns to {} (via {})", step ? "stepped" : "slewing", offset,
+    spdlog::info("{} the clock by {} ns to {} (via {})", step ? "stepped" : "slewing", correction,
                  *path, phc_method_name(reading->method));
     return kExitOk;
 }

@@ -58,7 +58,7 @@ int main(int argc, char** argv) try {
                           "Accept a NIC's PHC when no paravirtual one exists");
          },
          [&](PtpDevices& devices) { return run_select(select, devices); }},
-        {"offset", "Measure PHC minus CLOCK_REALTIME",
+        {"offset", "Measure CLOCK_REALTIME minus the PHC",
          [&](CLI::App& cmd) {
              cmd.add_option("--count", offset.count, "Samples to take")
                  ->check(CLI::Range(1, 1000))

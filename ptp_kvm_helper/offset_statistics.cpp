@@ -16,14 +16,14 @@ Nanoseconds median(std::vector<Nanoseconds> values) {
 
 } // namespace
 
-OffsetStatistics summarize_offsets(const std::vector<PhcSample>& samples) {
+SystemMinusPhcStatistics summarize_system_minus_phc(const std::vector<PhcSample>& samples) {
     std::vector<Nanoseconds> offsets;
     std::vector<Nanoseconds> delays;
     for (const auto& sample : samples) {
-        offsets.push_back(sample.offset_ns());
+        offsets.push_back(sample.system_minus_phc_ns());
         delays.push_back(sample.delay_ns);
     }
-    OffsetStatistics stats;
+    SystemMinusPhcStatistics stats;
     stats.count = static_cast<int>(offsets.size());
     stats.median_ns = median(offsets);
     stats.min_ns = *std::ranges::min_element(offsets);

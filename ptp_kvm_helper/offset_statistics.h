@@ -1,4 +1,4 @@
-// Summary of a batch of PHC samples, as `offset` prints it.
+// Summary of a batch of PHC samples, as `offset` prints it: offsets are system minus PHC.
 #pragma once
 
 #include "common/phc.h"
@@ -7,9 +7,9 @@
 
 namespace guestclock {
 
-struct OffsetStatistics {
+struct SystemMinusPhcStatistics {
     int count = 0;
-    Nanoseconds median_ns = 0; // PHC minus CLOCK_REALTIME
+    Nanoseconds median_ns = 0;
     Nanoseconds min_ns = 0;
     Nanoseconds max_ns = 0;
     double stddev_ns = 0;
@@ -17,6 +17,6 @@ struct OffsetStatistics {
 };
 
 // samples must not be empty. Offsets are differences, so double is safe for the deviation.
-OffsetStatistics summarize_offsets(const std::vector<PhcSample>& samples);
+SystemMinusPhcStatistics summarize_system_minus_phc(const std::vector<PhcSample>& samples);
 
 } // namespace guestclock

@@ -24,7 +24,7 @@ struct ServoConfig {
 struct ServoState {
     int samples = 0;     // since start or the last step
     bool locked = false; // the frequency was estimated; PI runs
-    Nanoseconds last_offset_ns = 0;
+    Nanoseconds last_system_minus_reference_ns = 0;
     Nanoseconds last_time_ns = 0;
     double frequency_ppb = 0; // the integral term: our estimate of the clock's error
 };
@@ -36,10 +36,10 @@ struct ServoAction {
     double frequency_ppb = 0; // absolute frequency correction to set
 };
 
-// offset_ns: reference minus system clock (positive: the system clock is behind).
-// time_ns: when it was measured, on a monotonic clock. frequency_ppb in state must start as
-// the kernel's current correction, so the estimate builds on it.
-ServoAction servo_sample(ServoState& state, Nanoseconds offset_ns, Nanoseconds time_ns,
-                         const ServoConfig& config);
+// system_minus_reference_ns: positive when the system clock is ahead; the correction is the
+// opposite. time_ns: when it was measured, on a monotonic clock. frequency_ppb in state must
+// start as the kernel's current correction, so the estimate builds on it.
+ServoAction servo_sample(ServoState& state, Nanoseconds system_minus_reference_ns,
+                         Nanoseconds time_ns, const ServoConfig& config);
 
 } // namespace guestclock

@@ -8,9 +8,7 @@ void record_update(SyncMetrics& metrics, const FollowerUpdate& update, bool lock
                    Nanoseconds now_ns) {
     using Kind = ServoAction::Kind;
     metrics.state = locked ? SyncState::locked : SyncState::acquiring;
-    // The follower's offset is PHC minus system clock; the exported one is the other way
-    // round, as every guestclock offset gauge (system clock minus reference).
-    metrics.offset_ns = -update.offset_ns;
+    metrics.system_minus_phc_ns = update.system_minus_phc_ns;
     metrics.measured_at_ns = now_ns;
     const Kind kind = update.action.kind;
     if (kind == Kind::frequency || kind == Kind::step_and_frequency)
@@ -35,10 +33,10 @@ TextfileMetrics format_sync_metrics(const SyncMetrics& m) {
         metrics.add("guestclock_ptp_kvm_sync_state", {{"state", std::string(name)}},
                     state == m.state ? 1 : 0);
 
-    if (m.offset_ns) {
+    if (m.system_minus_phc_ns) {
         metrics.gauge("guestclock_ptp_kvm_sync_offset_seconds",
                       "System clock minus PHC at the last reading, before its correction.",
-                      to_seconds(*m.offset_ns));
+                      to_seconds(*m.system_minus_phc_ns));
         metrics.gauge("guestclock_ptp_kvm_sync_last_measurement_timestamp_seconds",
                       "Unix time of the last reading.", timestamp_seconds(m.measured_at_ns));
     }

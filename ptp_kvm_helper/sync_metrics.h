@@ -36,8 +36,8 @@ struct SyncMetrics {
     SyncState state = SyncState::waiting_for_phc;
 
     // The last reading that moved the servo, as read (before its correction).
-    std::optional<Nanoseconds> offset_ns; // system clock minus PHC
-    Nanoseconds measured_at_ns = 0;       // Unix time, by the system clock after the correction
+    std::optional<Nanoseconds> system_minus_phc_ns;
+    Nanoseconds measured_at_ns = 0; // Unix time, by the system clock after the correction
 
     double frequency_ppb = 0; // the frequency correction in force in the kernel
 

@@ -202,14 +202,16 @@ void SyncService::report(const FollowerUpdate& update, Nanoseconds now) {
     record_update(metrics_, update, follower_.servo().locked, now_ns(CLOCK_REALTIME));
     log_with_fields(stepped ? spdlog::level::info : spdlog::level::debug,
                     stepped ? "stepped the clock to the PHC" : "PHC offset",
-                    {{"OFFSET_NS", std::to_string(update.offset_ns)},
+                    {{"SYSTEM_MINUS_PHC_NS", std::to_string(update.system_minus_phc_ns)},
+                     // Deprecated, kept for journal readers: the opposite sign.
+                     {"OFFSET_NS", std::to_string(-update.system_minus_phc_ns)},
                      {"DELAY_NS", std::to_string(update.delay_ns)},
                      {"FREQUENCY_PPB", fmt::format("{:.1f}", action.frequency_ppb)},
                      {"ACTION", std::string(action_name(action.kind))},
                      {"METHOD", std::string(phc_method_name(update.method))}});
-    const std::string status =
-        fmt::format("offset {} ns, frequency {:.1f} ppb via {}", update.offset_ns,
-                    action.frequency_ppb, phc_method_name(update.method));
+    const std::string status = fmt::format("system minus PHC {} ns, frequency {:.1f} ppb via {}",
+                                           update.system_minus_phc_ns, action.frequency_ppb,
+                                           phc_method_name(update.method));
     if (!ready_) {
         daemon_.notify_ready(status);
         ready_ = true;

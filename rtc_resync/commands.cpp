@@ -33,7 +33,7 @@ PolicySettings policy_settings(const ResyncSettings& settings) {
 void log_decision(const Decision& decision, const Measurement& measurement, bool dry_run) {
     const auto level = decision.action == Action::refuse ? spdlog::level::err : spdlog::level::info;
     log_with_fields(level, (dry_run ? "dry run: " : "") + decision.reason,
-                    {{"OFFSET_NS", std::to_string(measurement.estimate.offset_ns)},
+                    {{"OFFSET_NS", std::to_string(measurement.estimate.system_minus_rtc_ns)},
                      {"UNCERTAINTY_NS", std::to_string(measurement.estimate.uncertainty_ns)},
                      {"ACTION", std::string(action_name(decision.action))},
                      {"REFUSAL", std::string(refusal_name(decision.refusal))},

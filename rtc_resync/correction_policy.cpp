@@ -15,7 +15,7 @@ std::string seconds(Nanoseconds ns) {
 
 Decision decide_correction(const OffsetEstimate& estimate, const ClockSituation& situation,
                            const PolicySettings& settings) {
-    const Nanoseconds offset = estimate.offset_ns;
+    const Nanoseconds offset = estimate.system_minus_rtc_ns;
     const Nanoseconds size = std::abs(offset);
     const Nanoseconds correction = -offset;
 

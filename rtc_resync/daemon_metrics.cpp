@@ -27,7 +27,7 @@ void record_measurement(ResyncMetrics& metrics, const Measurement& measurement,
     // A reading the gate accepted is the truth about the clock even when the policy refuses to
     // act on it (a circular reference, too large to slew): exactly when it should alert.
     if (measurement.verdict.accepted()) {
-        metrics.offset_ns = measurement.estimate.offset_ns;
+        metrics.system_minus_rtc_ns = measurement.estimate.system_minus_rtc_ns;
         metrics.uncertainty_ns = measurement.estimate.uncertainty_ns;
         metrics.measured_at_ns = now_ns;
     }
@@ -64,11 +64,11 @@ TextfileMetrics format_resync_metrics(const ResyncMetrics& m) {
             metrics.add("guestclock_rtc_resync_refusal", {{"reason", std::string(name)}},
                         m.state == ResyncState::refusing && refusal == m.refusal ? 1 : 0);
 
-    if (m.offset_ns) {
+    if (m.system_minus_rtc_ns) {
         metrics.gauge("guestclock_rtc_resync_offset_seconds",
                       "System clock minus RTC at the last accepted measurement, before its "
                       "correction.",
-                      to_seconds(*m.offset_ns));
+                      to_seconds(*m.system_minus_rtc_ns));
         metrics.gauge("guestclock_rtc_resync_uncertainty_seconds",
                       "The offset lies within this either side.", to_seconds(m.uncertainty_ns));
         metrics.gauge("guestclock_rtc_resync_last_measurement_timestamp_seconds",

@@ -38,7 +38,7 @@ struct ResyncMetrics {
     Refusal refusal = Refusal::none; // while refusing
 
     // The last measurement the reference gate accepted, as measured (before its correction).
-    std::optional<Nanoseconds> offset_ns; // system clock minus RTC
+    std::optional<Nanoseconds> system_minus_rtc_ns;
     Nanoseconds uncertainty_ns = 0;
     Nanoseconds measured_at_ns = 0; // Unix time, by the system clock after the correction
 

@@ -32,8 +32,9 @@ class FrequencyServo {
     explicit FrequencyServo(double initial_frequency_ppb, const ServoSettings& settings = {})
         : frequency_ppb_(initial_frequency_ppb), settings_(settings) {}
 
-    // offset: system minus RTC, measured at monoraw with the given uncertainty.
-    ServoOutput sample(Nanoseconds offset, Nanoseconds uncertainty, Nanoseconds monoraw);
+    // Positive when the system clock is ahead; measured at monoraw with the given uncertainty.
+    ServoOutput sample(Nanoseconds system_minus_reference, Nanoseconds uncertainty,
+                       Nanoseconds monoraw);
     void reset() { last_.reset(); }
     // After a migration the counter runs at another host's rate: what was learnt is void.
     void forget() {

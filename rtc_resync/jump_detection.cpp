@@ -4,7 +4,7 @@
 
 namespace guestclock {
 
-Nanoseconds whole_second_offset(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns) {
+Nanoseconds whole_second_system_minus_rtc(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns) {
     return realtime_ns - rtc_second_ns;
 }
 

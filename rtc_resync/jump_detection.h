@@ -11,7 +11,7 @@ namespace guestclock {
 
 // System minus RTC from one whole-second read: realtime_ns taken with the read, against the
 // second it showed. The true offset lies in (coarse - 1 s, coarse].
-Nanoseconds whole_second_offset(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns);
+Nanoseconds whole_second_system_minus_rtc(Nanoseconds rtc_second_ns, Nanoseconds realtime_ns);
 
 // After a jump the daemon corrects from a single edge to be quick; that edge must agree with
 // the whole-second read taken just before (a second, independent RTC reading): within

@@ -10,7 +10,7 @@ Result<OffsetEstimate> estimate_offset(const std::vector<RtcEdge>& edges) {
     std::vector<Nanoseconds> offsets;
     offsets.reserve(edges.size());
     for (const auto& edge : edges)
-        offsets.push_back(edge.offset_ns());
+        offsets.push_back(edge.system_minus_rtc_ns());
     std::ranges::sort(offsets);
     const std::size_t middle = offsets.size() / 2;
     // Halved separately, so two offsets near the int64 limits cannot overflow.
@@ -21,7 +21,7 @@ Result<OffsetEstimate> estimate_offset(const std::vector<RtcEdge>& edges) {
     Nanoseconds spread = 0;
     Nanoseconds widest = 0;
     for (const auto& edge : edges) {
-        spread = std::max(spread, std::abs(edge.offset_ns() - median));
+        spread = std::max(spread, std::abs(edge.system_minus_rtc_ns() - median));
         widest = std::max(widest, edge.uncertainty_ns);
     }
     const RtcEdge& last = edges.back();

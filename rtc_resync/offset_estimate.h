@@ -11,8 +11,8 @@
 namespace guestclock {
 
 struct OffsetEstimate {
-    Nanoseconds offset_ns = 0;      // system clock minus RTC (positive: system ahead)
-    Nanoseconds uncertainty_ns = 0; // the true offset lies within offset_ns +- this
+    Nanoseconds system_minus_rtc_ns = 0; // positive: the system clock is ahead
+    Nanoseconds uncertainty_ns = 0;      // the true offset lies within the figure +- this
     int samples = 0;
     EdgeMethod method = EdgeMethod::uie; // of the last edge (a fallback shows as poll)
     Nanoseconds rtc_time_ns = 0;         // the last edge's RTC second

@@ -31,7 +31,8 @@ GateVerdict check_reference(const std::vector<RtcEdge>& edges, const GateLimits&
     for (std::size_t i = 1; i < edges.size(); ++i) {
         const RtcEdge& a = edges[i - 1];
         const RtcEdge& b = edges[i];
-        const Nanoseconds offset_change = std::abs(b.offset_ns() - a.offset_ns());
+        const Nanoseconds offset_change =
+            std::abs(b.system_minus_rtc_ns() - a.system_minus_rtc_ns());
         const Nanoseconds rate_mismatch =
             std::abs((b.rtc_time_ns - a.rtc_time_ns) - (b.monoraw_ns - a.monoraw_ns));
         if (offset_change > limits.max_disagreement_ns ||

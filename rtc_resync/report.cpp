@@ -12,14 +12,14 @@ std::string report_json(const Report& report) {
         edges.push_back({{"rtc_time_ns", edge.rtc_time_ns},
                          {"realtime_ns", edge.realtime_ns},
                          {"monoraw_ns", edge.monoraw_ns},
-                         {"offset_ns", edge.offset_ns()},
+                         {"offset_ns", edge.system_minus_rtc_ns()},
                          {"uncertainty_ns", edge.uncertainty_ns},
                          {"method", edge_method_name(edge.method)}});
     }
     nlohmann::json out = {{"device", report.rtc.path},
                           {"rtc_name", report.rtc.identity.name},
                           {"time_scale", rtc_time_scale_name(report.scale)},
-                          {"offset_ns", m.estimate.offset_ns},
+                          {"offset_ns", m.estimate.system_minus_rtc_ns},
                           {"uncertainty_ns", m.estimate.uncertainty_ns},
                           {"method", edge_method_name(m.estimate.method)},
                           {"samples", m.estimate.samples},
@@ -43,7 +43,7 @@ std::string report_text(const Report& report) {
         "device:      {} ({})\nrtc time:    {}\noffset:      {:+.6f} s +- {:.6f} s (system minus "
         "RTC)\nmethod:      {}, {} edges\n",
         report.rtc.path, report.rtc.identity.name.empty() ? "unknown" : report.rtc.identity.name,
-        rtc_time_scale_name(report.scale), to_seconds(m.estimate.offset_ns),
+        rtc_time_scale_name(report.scale), to_seconds(m.estimate.system_minus_rtc_ns),
         to_seconds(m.estimate.uncertainty_ns), edge_method_name(m.estimate.method),
         m.estimate.samples);
     if (!m.verdict.accepted()) text += "refused:     " + m.verdict.reason + "\n";

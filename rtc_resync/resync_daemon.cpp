@@ -135,7 +135,7 @@ void ResyncDaemon::rtc_event() {
     export_state_change();
 }
 
-std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
+std::optional<Nanoseconds> ResyncDaemon::read_whole_second_system_minus_rtc() {
     auto rtc = open_rtc();
     if (!rtc) return std::nullopt;
     auto time = rtc->read_time();
@@ -146,7 +146,7 @@ std::optional<Nanoseconds> ResyncDaemon::read_whole_second_offset() {
     }
     auto rtc_second = rtc_time_to_epoch_ns(*time, scale_);
     if (!rtc_second) return std::nullopt; // the next full measurement's gate says why
-    return whole_second_offset(*rtc_second, realtime);
+    return whole_second_system_minus_rtc(*rtc_second, realtime);
 }
 
 void ResyncDaemon::check_vmclock() {
@@ -155,7 +155,7 @@ void ResyncDaemon::check_vmclock() {
 
 void ResyncDaemon::check() {
     const bool resumed = suspend_.resumed(now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_BOOTTIME));
-    auto coarse = read_whole_second_offset();
+    auto coarse = read_whole_second_system_minus_rtc();
     if (!coarse) {
         export_state_change(); // the RTC may just have gone: say so before the next measurement
         return;
@@ -195,7 +195,7 @@ void ResyncDaemon::clock_was_set() {
     }
     spdlog::info("CLOCK_REALTIME was set by someone else: measuring now");
     servo_.reset();
-    auto coarse = read_whole_second_offset();
+    auto coarse = read_whole_second_system_minus_rtc();
     if (!coarse) {
         export_state_change();
         return;
@@ -232,7 +232,7 @@ void ResyncDaemon::disrupted(const VmclockDisruption& /*disruption*/) {
     if (auto reset = devices_.adjuster.set_frequency_ppb(0); !reset)
         spdlog::error("{}", reset.error().message());
     disruption_pending_ = true;
-    auto coarse = read_whole_second_offset();
+    auto coarse = read_whole_second_system_minus_rtc();
     if (coarse) correct_jump(*coarse);
     export_state_change();
 }
@@ -308,12 +308,13 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
         return;
     }
     if (coarse_offset && measurement->verdict.accepted() &&
-        !edge_agrees_with_whole_second(measurement->estimate.offset_ns, *coarse_offset,
+        !edge_agrees_with_whole_second(measurement->estimate.system_minus_rtc_ns, *coarse_offset,
                                        limits.max_disagreement_ns))
         measurement->verdict = {Refusal::samples_disagree,
                                 fmt::format("the RTC edge ({} ns) disagrees with the whole-second "
                                             "read just before it ({} ns): refusing",
-                                            measurement->estimate.offset_ns, *coarse_offset)};
+                                            measurement->estimate.system_minus_rtc_ns,
+                                            *coarse_offset)};
     auto found = situation_now();
     if (!found) {
         spdlog::error("{}", found.error().message());
@@ -321,7 +322,7 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
     }
     ClockSituation& situation = *found;
     if (situation.daemon_synchronised && measurement->verdict.accepted()) {
-        if (std::abs(measurement->estimate.offset_ns) < settings_.jump_threshold)
+        if (std::abs(measurement->estimate.system_minus_rtc_ns) < settings_.jump_threshold)
             jump_grace_.clear();
         else
             situation.within_daemon_grace =
@@ -351,8 +352,8 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
         break;
     case Action::slew: {
         const auto& estimate = measurement->estimate;
-        const ServoOutput output =
-            servo_.sample(estimate.offset_ns, estimate.uncertainty_ns, estimate.monoraw_ns);
+        const ServoOutput output = servo_.sample(estimate.system_minus_rtc_ns,
+                                                 estimate.uncertainty_ns, estimate.monoraw_ns);
         if (output.frequency_ppb)
             applied = devices_.adjuster.set_frequency_ppb(*output.frequency_ppb);
         if (applied) applied = devices_.adjuster.slew(output.slew_ns);
@@ -382,7 +383,7 @@ void ResyncDaemon::publish(const Measurement& measurement, const Decision& decis
     // A refusal that repeats every minute is logged once until something changes.
     if (!refused || decision.reason != last_refusal_) {
         log_with_fields(refused ? spdlog::level::err : spdlog::level::info, decision.reason,
-                        {{"OFFSET_NS", std::to_string(estimate.offset_ns)},
+                        {{"OFFSET_NS", std::to_string(estimate.system_minus_rtc_ns)},
                          {"UNCERTAINTY_NS", std::to_string(estimate.uncertainty_ns)},
                          {"ACTION", std::string(action_name(decision.action))},
                          {"REFUSAL", std::string(refusal_name(decision.refusal))},
@@ -391,9 +392,10 @@ void ResyncDaemon::publish(const Measurement& measurement, const Decision& decis
     }
     last_refusal_ = refused ? decision.reason : "";
     if (loop_)
-        loop_->notify_status(fmt::format(
-            "offset {:+.3f} ms +- {:.3f} ms, {}", static_cast<double>(estimate.offset_ns) / 1e6,
-            static_cast<double>(estimate.uncertainty_ns) / 1e6, action_name(decision.action)));
+        loop_->notify_status(fmt::format("system minus RTC {:+.3f} ms +- {:.3f} ms, {}",
+                                         static_cast<double>(estimate.system_minus_rtc_ns) / 1e6,
+                                         static_cast<double>(estimate.uncertainty_ns) / 1e6,
+                                         action_name(decision.action)));
     if (measurement.verdict.accepted() &&
         (!last_good_saved_ || estimate.monoraw_ns - last_good_saved_monoraw_ > kLastGoodEvery)) {
         if (auto saved = remember_last_good(settings_, devices_.files, estimate.rtc_time_ns);

@@ -90,7 +90,7 @@ class ResyncDaemon {
     // none or it is busy. Never held open between uses: the kernel lets only one process
     // open an RTC, and hwclock or another reader must get their turn.
     std::unique_ptr<Rtc> open_rtc();
-    std::optional<Nanoseconds> read_whole_second_offset();
+    std::optional<Nanoseconds> read_whole_second_system_minus_rtc();
     void correct_jump(Nanoseconds coarse_offset);
     // The kernel's sync state and the time daemons beside us, read now.
     Result<ClockSituation> situation_now();

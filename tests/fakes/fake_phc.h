@@ -1,6 +1,6 @@
-// A PHC that answers from a model (the PHC runs offset_ns ahead of a system clock that advances
-// step_ns per read) and can be told to fail per method, so offset reading, fallbacks and the
-// servo's error handling are tested without a device.
+// A PHC that answers from a model (the PHC runs ahead_of_system_ns ahead of a system clock
+// that advances step_ns per read) and can be told to fail per method, so offset reading,
+// fallbacks and the servo's error handling are tested without a device.
 #pragma once
 
 #include "common/phc.h"
@@ -17,7 +17,7 @@ class FakePhc final : public Phc {
     std::string device_path = "/dev/ptp_fake";
     PhcCapabilities caps{.max_adjustment_ppb = 0, .cross_timestamping = true, .pps = 0, .pins = 0};
     Nanoseconds system_ns = 1'750'000'000 * kNsPerSec; // the model's system clock (2025)
-    Nanoseconds offset_ns = 0;                         // PHC minus system
+    Nanoseconds ahead_of_system_ns = 0;                // PHC minus system
     Nanoseconds delay_ns = 2'000;                      // bracket width of bracketed reads
     Nanoseconds step_ns = 10'000;                      // system time between reads
 
@@ -66,7 +66,7 @@ class FakePhc final : public Phc {
     }
     PhcSample next(Nanoseconds delay) {
         system_ns += step_ns;
-        return PhcSample{.phc_ns = system_ns + offset_ns,
+        return PhcSample{.phc_ns = system_ns + ahead_of_system_ns,
                          .system_ns = system_ns,
                          .delay_ns = delay,
                          .monoraw_ns = std::nullopt};

@@ -36,7 +36,7 @@ constexpr Nanoseconds kNow = 1'769'860'800LL * kNsPerSec; // 2026-01-31 12:00:00
 
 Measurement accepted(Nanoseconds offset) {
     Measurement m;
-    m.estimate.offset_ns = offset;
+    m.estimate.system_minus_rtc_ns = offset;
     m.estimate.uncertainty_ns = 200 * kNsPerUs;
     m.estimate.samples = 3;
     return m;
@@ -68,7 +68,7 @@ TEST_CASE("rtc_resync daemon: refusing a reset RTC", "[textfile-samples]") {
 TEST_CASE("ptp_kvm_helper sync: a disruption, stepped and locked again", "[textfile-samples]") {
     SyncRig rig;
     rig.options.prometheus = (samples_dir() / "guestclock-ptp-kvm-sync.prom").string();
-    rig.phc.offset_ns = 5 * kNsPerMs;
+    rig.phc.ahead_of_system_ns = 5 * kNsPerMs;
     rig.start();
     rig.ticks(2);
     rig.service->disrupted(); // forgets the rate: acquiring, then locked again
@@ -95,7 +95,7 @@ TEST_CASE("clocksource_audit: a reference offset and a vmclock page", "[textfile
     kvm_clock.backward = {.reads = 1'000'000, .steps = 0, .largest_ns = 0, .cpus = 2};
     kvm_clock.reference = ReferenceComparison{.device = "/dev/ptp0",
                                               .method = "precise",
-                                              .offset_ns = 40 * kNsPerUs,
+                                              .system_minus_reference_ns = 40 * kNsPerUs,
                                               .uncertainty_ns = 2 * kNsPerUs,
                                               .rate_ppm = 0.02,
                                               .rate_ci_ppm = 0.01,

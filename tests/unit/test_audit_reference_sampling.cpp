@@ -25,7 +25,7 @@ ReferenceChoice fake_phc_reference(FakePhc& phc, FakeTimebase& timebase,
 TEST_CASE("the audit samples its PHC reference through the devices it is given",
           "[audit][reference]") {
     FakePhc phc;
-    phc.offset_ns = 2 * kNsPerMs;
+    phc.ahead_of_system_ns = 2 * kNsPerMs;
     FakeTimebase timebase;
     std::vector<std::string> opened;
     const ReferenceChoice choice = fake_phc_reference(phc, timebase, opened);
@@ -34,7 +34,7 @@ TEST_CASE("the audit samples its PHC reference through the devices it is given",
     REQUIRE(opened == std::vector<std::string>{"/dev/ptp_kvm"});
     REQUIRE(comparison->device == "/dev/ptp_kvm");
     REQUIRE(comparison->method == "precise");
-    REQUIRE(comparison->offset_ns == -2 * kNsPerMs); // system minus reference
+    REQUIRE(comparison->system_minus_reference_ns == -2 * kNsPerMs);
     REQUIRE(comparison->samples >= 5);
     // The spacing between samples was slept on the fake timebase, not on this machine's.
     REQUIRE(timebase.slept >= 900 * kNsPerMs);

@@ -21,7 +21,7 @@ TEST_CASE("follower steps a large offset once the rate is known, and publishes t
     FakePhc phc;
     phc.precise_errno = ENODEV;
     phc.extended_errno = EOPNOTSUPP;
-    phc.offset_ns = 20 * kNsPerMs;
+    phc.ahead_of_system_ns = 20 * kNsPerMs;
     ClockFollower follower(clock, ServoConfig{}, kEvidence);
     REQUIRE(follower.start());
     auto first = follower.update(phc, kNsPerSec);
@@ -61,7 +61,7 @@ TEST_CASE("follower: implausible readings never move the clock", "[follower]") {
     FakeClockAdjuster clock;
     FakePhc phc;
     phc.system_ns = 1'750'000'000 * kNsPerSec;
-    phc.offset_ns = -1'700'000'000 * kNsPerSec; // the PHC reads 1971
+    phc.ahead_of_system_ns = -1'700'000'000 * kNsPerSec; // the PHC reads 1971
     ClockFollower follower(clock, ServoConfig{}, kEvidence);
     REQUIRE(follower.start());
     auto refused = follower.update(phc, kNsPerSec);
@@ -75,7 +75,7 @@ TEST_CASE("follower: a PHC decades ahead of a correct clock never moves it", "[f
     FakePhc phc;
     phc.precise_errno = ENODEV;
     phc.extended_errno = EOPNOTSUPP;
-    phc.offset_ns = 40 * kNsPerYear; // 2065 against the model's 2025
+    phc.ahead_of_system_ns = 40 * kNsPerYear; // 2065 against the model's 2025
     ClockFollower follower(clock, ServoConfig{}, kEvidence);
     REQUIRE(follower.start());
     for (Nanoseconds now : {kNsPerSec, 2 * kNsPerSec, 3 * kNsPerSec}) {

@@ -18,7 +18,7 @@ TEST_CASE("adjtimex decoding: microsecond and nanosecond offsets, scaled ppm", "
     auto state = decode_timex(tx, TIME_OK);
     REQUIRE(state.synchronized);
     REQUIRE(state.pll);
-    REQUIRE(state.offset_ns == -250'000);
+    REQUIRE(state.pll_pending_ns == -250'000);
     REQUIRE(state.frequency_ppm == Approx(-12.5));
     REQUIRE(state.maxerror_ns == 16'000'000);
     REQUIRE(state.esterror_ns == 3'000);
@@ -27,7 +27,7 @@ TEST_CASE("adjtimex decoding: microsecond and nanosecond offsets, scaled ppm", "
     tx.offset = -250; // now ns
     state = decode_timex(tx, TIME_ERROR);
     REQUIRE_FALSE(state.synchronized);
-    REQUIRE(state.offset_ns == -250);
+    REQUIRE(state.pll_pending_ns == -250);
     REQUIRE(state.clock_state == TIME_ERROR);
     REQUIRE(ppm_to_scaled_ppm(scaled_ppm_to_ppm(123456)) == 123456);
 }

@@ -7,19 +7,19 @@ using namespace guestclock;
 
 TEST_CASE("PRECISE serves when the clock offers it, with both system clocks", "[phc]") {
     FakePhc phc;
-    phc.offset_ns = 1234;
+    phc.ahead_of_system_ns = 1234;
     auto reading = read_phc_offset(phc, 3);
     REQUIRE(reading);
     REQUIRE(reading->method == PhcMethod::precise);
     REQUIRE(reading->samples.size() == 3);
-    REQUIRE(reading->samples[0].offset_ns() == 1234);
+    REQUIRE(reading->samples[0].system_minus_phc_ns() == -1234); // the PHC ahead
     REQUIRE(reading->samples[0].delay_ns == 0);
     REQUIRE(reading->samples[0].monoraw_ns.has_value());
 }
 
 TEST_CASE("unsupported methods fall through to EXTENDED, then basic", "[phc]") {
     FakePhc phc;
-    phc.offset_ns = -500;
+    phc.ahead_of_system_ns = -500;
     phc.precise_errno = ENODEV; // ptp_kvm while the clocksource is not kvm-clock
     auto extended = read_phc_offset(phc, 5);
     REQUIRE(extended);
@@ -30,7 +30,7 @@ TEST_CASE("unsupported methods fall through to EXTENDED, then basic", "[phc]") {
     auto basic = read_phc_offset(phc, 5);
     REQUIRE(basic);
     REQUIRE(basic->method == PhcMethod::basic);
-    REQUIRE(basic->samples[2].offset_ns() == -500);
+    REQUIRE(basic->samples[2].system_minus_phc_ns() == 500); // the PHC behind
     REQUIRE(tightest_sample(basic->samples).delay_ns == phc.delay_ns);
 }
 

@@ -93,16 +93,16 @@ TEST_CASE("discovery: enumeration errors are returned, not mistaken for absence"
     REQUIRE(result.error().errno_value == EACCES);
 }
 
-TEST_CASE("offset statistics: median, extremes and spread", "[offset]") {
+TEST_CASE("offset statistics: median, extremes and spread of system minus PHC", "[offset]") {
     std::vector<PhcSample> samples;
-    for (Nanoseconds offset : {5, -3, 100, 7, 6})
-        samples.push_back({1'000 + offset, 1'000, offset == 100 ? 900 : 300, std::nullopt});
-    const OffsetStatistics stats = summarize_offsets(samples);
+    for (Nanoseconds phc_behind : {5, -3, 100, 7, 6})
+        samples.push_back({1'000 - phc_behind, 1'000, phc_behind == 100 ? 900 : 300, std::nullopt});
+    const SystemMinusPhcStatistics stats = summarize_system_minus_phc(samples);
     REQUIRE(stats.count == 5);
     REQUIRE(stats.median_ns == 6);
     REQUIRE(stats.min_ns == -3);
     REQUIRE(stats.max_ns == 100);
     REQUIRE(stats.median_delay_ns == 300);
     REQUIRE(stats.stddev_ns == Approx(43.23).margin(0.01));
-    REQUIRE(summarize_offsets({samples[0]}).stddev_ns == 0);
+    REQUIRE(summarize_system_minus_phc({samples[0]}).stddev_ns == 0);
 }

@@ -14,14 +14,16 @@ namespace {
 struct SimulatedClock {
     double error_ppb = 0;
     double correction_ppb = 0;
-    double offset_ns = 0; // reference minus system
+    double system_minus_reference_ns = 0;
     int steps = 0;
 
-    void advance(double seconds) { offset_ns -= (error_ppb + correction_ppb) * seconds; }
+    void advance(double seconds) {
+        system_minus_reference_ns += (error_ppb + correction_ppb) * seconds;
+    }
     void apply(const ServoAction& action) {
         using Kind = ServoAction::Kind;
         if (action.kind == Kind::step || action.kind == Kind::step_and_frequency) {
-            offset_ns -= static_cast<double>(action.step_ns);
+            system_minus_reference_ns += static_cast<double>(action.step_ns);
             ++steps;
         }
         if (action.kind == Kind::frequency || action.kind == Kind::step_and_frequency)
@@ -36,18 +38,21 @@ struct RunResult {
     double estimated_ppb = 0; // the integral term: the servo's estimate of the clock's error
 };
 
-RunResult run(double error_ppb, double initial_offset_ns, double jitter_ns, int seconds, int tail,
-              unsigned seed) {
+RunResult run(double error_ppb, double initial_system_minus_reference_ns, double jitter_ns,
+              int seconds, int tail, unsigned seed) {
     std::mt19937 random(seed);
     std::normal_distribution<double> jitter(0, jitter_ns);
-    SimulatedClock clock{.error_ppb = error_ppb, .offset_ns = initial_offset_ns};
+    SimulatedClock clock{.error_ppb = error_ppb,
+                         .system_minus_reference_ns = initial_system_minus_reference_ns};
     ServoState state;
     ServoConfig config;
     double sum_squares = 0;
     for (int t = 0; t < seconds; ++t) {
-        const auto measured = static_cast<Nanoseconds>(clock.offset_ns + jitter(random));
+        const auto measured =
+            static_cast<Nanoseconds>(clock.system_minus_reference_ns + jitter(random));
         clock.apply(servo_sample(state, measured, (t + 1) * kNsPerSec, config));
-        if (t >= seconds - tail) sum_squares += clock.offset_ns * clock.offset_ns;
+        const double residual = clock.system_minus_reference_ns;
+        if (t >= seconds - tail) sum_squares += residual * residual;
         clock.advance(1.0);
     }
     return {clock.steps, std::sqrt(sum_squares / tail), clock.correction_ppb, state.frequency_ppb};
@@ -56,8 +61,8 @@ RunResult run(double error_ppb, double initial_offset_ns, double jitter_ns, int 
 } // namespace
 
 TEST_CASE("servo: 20 ms and 50 ppm give one step, then converge below 1 us", "[servo]") {
-    // A clock 50 ppm slow: the servo must speed it up by 50 000 ppb.
-    const RunResult result = run(-50'000, 20e6, 0, 120, 60, 1);
+    // A clock 20 ms behind and 50 ppm slow: the servo must speed it up by 50 000 ppb.
+    const RunResult result = run(-50'000, -20e6, 0, 120, 60, 1);
     REQUIRE(result.steps == 1);
     REQUIRE(result.rms_after_ns < 1'000);
     REQUIRE(result.final_frequency_ppb == Approx(50'000).margin(10));
@@ -97,11 +102,12 @@ TEST_CASE("servo: a jump while locked is stepped and the learnt frequency kept",
     ServoState state;
     const ServoConfig config;
     servo_sample(state, 0, 1 * kNsPerSec, config);
-    auto locked = servo_sample(state, 10'000, 2 * kNsPerSec, config);
+    // The system clock fell 10 us behind in a second: it runs 10 ppm slow.
+    auto locked = servo_sample(state, -10'000, 2 * kNsPerSec, config);
     REQUIRE(locked.kind == ServoAction::Kind::frequency);
     REQUIRE(locked.frequency_ppb == Approx(10'000));
-    // A 60 s pause shows as the PHC 60 s ahead.
-    auto jump = servo_sample(state, 60 * kNsPerSec, 3 * kNsPerSec, config);
+    // A 60 s pause shows as the system clock 60 s behind the PHC: stepped forward.
+    auto jump = servo_sample(state, -60 * kNsPerSec, 3 * kNsPerSec, config);
     REQUIRE(jump.kind == ServoAction::Kind::step);
     REQUIRE(jump.step_ns == 60 * kNsPerSec);
     REQUIRE(jump.frequency_ppb == Approx(10'000));
@@ -111,7 +117,7 @@ TEST_CASE("servo: a frequency beyond the kernel's limit is clamped", "[servo]") 
     ServoState state;
     const ServoConfig config;
     servo_sample(state, 0, kNsPerSec, config);
-    auto action = servo_sample(state, 900'000, 2 * kNsPerSec, config); // 900 ppm drift
+    auto action = servo_sample(state, -900'000, 2 * kNsPerSec, config); // 900 ppm slow
     REQUIRE(action.frequency_ppb == config.max_frequency_ppb);
 }
 
@@ -119,23 +125,24 @@ TEST_CASE("servo: the first step waits for the rate, and small offsets are not s
           "[servo]") {
     ServoState state;
     const ServoConfig config;
-    auto first = servo_sample(state, 5 * kNsPerMs, kNsPerSec, config);
+    auto first = servo_sample(state, -5 * kNsPerMs, kNsPerSec, config);
     REQUIRE(first.kind == ServoAction::Kind::none);
-    auto second = servo_sample(state, 5 * kNsPerMs + 2'000, 2 * kNsPerSec, config);
+    auto second = servo_sample(state, -5 * kNsPerMs - 2'000, 2 * kNsPerSec, config);
     REQUIRE(second.kind == ServoAction::Kind::step_and_frequency);
     REQUIRE(second.step_ns == 5 * kNsPerMs + 2'000);
     REQUIRE(second.frequency_ppb == Approx(2'000));
 
     ServoState quiet;
-    servo_sample(quiet, 3'000, kNsPerSec, config);
-    REQUIRE(servo_sample(quiet, 3'100, 2 * kNsPerSec, config).kind == ServoAction::Kind::frequency);
+    servo_sample(quiet, -3'000, kNsPerSec, config);
+    REQUIRE(servo_sample(quiet, -3'100, 2 * kNsPerSec, config).kind ==
+            ServoAction::Kind::frequency);
 }
 
 TEST_CASE("servo: a monotonic time that does not advance restarts the estimate", "[servo]") {
     ServoState state;
     const ServoConfig config;
-    servo_sample(state, 100, 5 * kNsPerSec, config);
-    auto again = servo_sample(state, 200, 5 * kNsPerSec, config);
+    servo_sample(state, -100, 5 * kNsPerSec, config);
+    auto again = servo_sample(state, -200, 5 * kNsPerSec, config);
     REQUIRE(again.kind == ServoAction::Kind::none);
     REQUIRE_FALSE(state.locked);
 }

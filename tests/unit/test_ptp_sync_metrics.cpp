@@ -25,7 +25,7 @@ TEST_CASE("ptp sync: acquiring, a step, locked; the offset is system minus PHC",
     FakeClockAdjuster clock;
     clock.state.frequency_ppm = 3.5;
     FakePhc phc;
-    phc.offset_ns = 20 * kNsPerMs; // the PHC 20 ms ahead: the system clock is behind
+    phc.ahead_of_system_ns = 20 * kNsPerMs; // the PHC 20 ms ahead: the system clock is behind
     ClockFollower follower(clock, ServoConfig{},
                            TimeEvidence{.build_date = 1'704'067'200 * kNsPerSec});
     REQUIRE(follower.start());
@@ -34,6 +34,7 @@ TEST_CASE("ptp sync: acquiring, a step, locked; the offset is system minus PHC",
 
     auto first = follower.update(phc, kNsPerSec);
     REQUIRE(first);
+    REQUIRE(first->system_minus_phc_ns == -20 * kNsPerMs); // what the servo was given
     record_update(state, *first, follower.servo().locked, kNow);
     std::string text = format_sync_metrics(state).text();
     REQUIRE(has_line(text, "guestclock_ptp_kvm_sync_state{state=\"acquiring\"} 1"));
@@ -63,7 +64,7 @@ TEST_CASE("ptp sync: holdover on PHC errors keeps the last reading; waiting with
     REQUIRE(has_line(text, "guestclock_ptp_kvm_sync_state{state=\"waiting_for_phc\"} 1"));
     REQUIRE(text.find("offset_seconds") == std::string::npos);
 
-    FollowerUpdate update{PhcMethod::precise, 300, 2'000, {ServoAction::Kind::frequency, 0, 150}};
+    FollowerUpdate update{PhcMethod::precise, -300, 2'000, {ServoAction::Kind::frequency, 0, 150}};
     record_update(state, update, true, kNow);
     record_no_reading(state, true);
     text = format_sync_metrics(state).text();
@@ -87,7 +88,7 @@ TEST_CASE("ptp sync: the textfile is written on changes at once, else every 10 s
     REQUIRE(pacer.due(metrics, t0 + 2 * kNsPerSec));
     metrics.steps = 1;
     REQUIRE(pacer.due(metrics, t0 + 3 * kNsPerSec));
-    metrics.offset_ns = 12; // a new reading alone waits for the period
+    metrics.system_minus_phc_ns = 12; // a new reading alone waits for the period
     REQUIRE_FALSE(pacer.due(metrics, t0 + 12 * kNsPerSec));
     REQUIRE(pacer.due(metrics, t0 + 13 * kNsPerSec));
     REQUIRE_FALSE(pacer.due(metrics, t0 + 14 * kNsPerSec));

@@ -13,11 +13,11 @@ constexpr Nanoseconds kSmallOffset = 200 * kNsPerUs;
 // Two updates learn the rate and step the offset away; the fake adjuster does not move the
 // fake clock, so the step's effect is modelled by zeroing the offset.
 void lock(SyncRig& rig) {
-    rig.phc.offset_ns = 5 * kNsPerMs;
+    rig.phc.ahead_of_system_ns = 5 * kNsPerMs;
     rig.ticks(2);
     REQUIRE(rig.service->metrics().state == SyncState::locked);
     REQUIRE(rig.adjuster.steps.back() == 5 * kNsPerMs);
-    rig.phc.offset_ns = 0;
+    rig.phc.ahead_of_system_ns = 0;
 }
 
 } // namespace
@@ -38,7 +38,7 @@ TEST_CASE("sync holds while its PHC is gone and follows it back under another in
 
     // ptp_kvm loaded again: its clock is ptp1 now, and the servo starts over on it.
     rig.plug_phc("ptp1");
-    rig.phc.offset_ns = 3 * kNsPerMs;
+    rig.phc.ahead_of_system_ns = 3 * kNsPerMs;
     service.on_device_event({"add", "ptp1", rig.devnode("ptp1")});
     rig.ticks(1);
     REQUIRE(rig.opened.back() == rig.devnode("ptp1"));
@@ -100,7 +100,7 @@ TEST_CASE("an EIO PHC holds the frequency, then the clock is marked unsynchronis
     NotifySocket notify(rig.root / "notify");
     SyncService& service = rig.start();
     lock(rig);
-    REQUIRE_THAT(notify.received(), Catch::Contains("READY=1") && Catch::Contains("STATUS=offset"));
+    REQUIRE_THAT(notify.received(), Catch::Contains("READY=1") && Catch::Contains("STATUS=system minus PHC"));
     const auto adjusted = rig.adjuster;
 
     rig.phc.precise_errno = EIO;
@@ -117,7 +117,7 @@ TEST_CASE("an EIO PHC holds the frequency, then the clock is marked unsynchronis
     REQUIRE(rig.adjuster.frequencies_ppb == adjusted.frequencies_ppb);
 
     rig.phc.precise_errno.reset();
-    rig.phc.offset_ns = kSmallOffset;
+    rig.phc.ahead_of_system_ns = kSmallOffset;
     rig.ticks(1);
     REQUIRE(service.metrics().state == SyncState::locked);
     REQUIRE(rig.adjuster.sync_statuses.back().synchronized);
@@ -147,7 +147,7 @@ TEST_CASE("a vmclock disruption voids the learnt rate and steps even a small off
     SyncService& service = rig.start();
     lock(rig);
     // Locked, a small offset is steered away, never stepped.
-    rig.phc.offset_ns = kSmallOffset;
+    rig.phc.ahead_of_system_ns = kSmallOffset;
     rig.ticks(1);
     REQUIRE(rig.adjuster.steps.size() == 1);
 
@@ -164,7 +164,7 @@ TEST_CASE("sync will not run beside another time daemon unless forced", "[ptp_kv
     SyncRig rig;
     rig.options.prometheus.clear();
     rig.options.once = true;
-    rig.phc.offset_ns = 2 * kNsPerSec;
+    rig.phc.ahead_of_system_ns = 2 * kNsPerSec;
     rig.dir.write("proc/412/comm", "chronyd\n");
     REQUIRE(run_sync(rig.options, rig.devices) == kExitFindings);
     REQUIRE(rig.adjuster.changed_nothing());
@@ -185,7 +185,7 @@ TEST_CASE("sync will not run beside another time daemon unless forced", "[ptp_kv
 
 TEST_CASE("the textfile says what sync did", "[ptp_kvm_helper][sync]") {
     SyncRig rig;
-    rig.phc.offset_ns = 5 * kNsPerMs;
+    rig.phc.ahead_of_system_ns = 5 * kNsPerMs;
     rig.start();
     rig.ticks(1);
     REQUIRE_THAT(rig.textfile(), Catch::Contains("state=\"acquiring\"} 1") &&
@@ -242,7 +242,7 @@ TEST_CASE("a running sync leaves the clock to a time daemon that starts beside i
           "[ptp_kvm_helper][sync][daemon]") {
     SyncRig rig;
     rig.options.interval_s = 10; // at this interval it looks at every tick
-    rig.phc.offset_ns = 2 * kNsPerSec;
+    rig.phc.ahead_of_system_ns = 2 * kNsPerSec;
     SyncService& service = rig.start();
     service.tick();
     const auto reads = rig.phc.calls.size();
@@ -251,7 +251,7 @@ TEST_CASE("a running sync leaves the clock to a time daemon that starts beside i
     const auto frequencies = rig.adjuster.frequencies_ppb;
 
     rig.dir.write("proc/412/comm", "chronyd\n");
-    rig.phc.offset_ns = 3 * kNsPerSec;
+    rig.phc.ahead_of_system_ns = 3 * kNsPerSec;
     service.tick();
     REQUIRE(rig.phc.calls.size() == reads); // not read, not corrected: chronyd's now
     REQUIRE(rig.adjuster.steps == steps);

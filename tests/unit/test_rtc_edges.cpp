@@ -27,7 +27,7 @@ TEST_CASE("polled reads bracket the edge between the last old and first new seco
     REQUIRE(edge->monoraw_ns == 760);
     REQUIRE(edge->uncertainty_ns == 350);
     REQUIRE(edge->method == EdgeMethod::poll);
-    REQUIRE(edge->offset_ns() == 1'000'750 - 6 * kNsPerSec);
+    REQUIRE(edge->system_minus_rtc_ns() == 1'000'750 - 6 * kNsPerSec);
 }
 
 TEST_CASE("interrupt edges are timestamped at the wake-up, with the read as their width",
@@ -37,7 +37,7 @@ TEST_CASE("interrupt edges are timestamped at the wake-up, with the read as thei
         {7 * kNsPerSec + 80'100, 600}, {7 * kNsPerSec + 110'100, 30'600}, 7 * kNsPerSec};
     const RtcEdge edge = edge_from_interrupt(woke, read);
     REQUIRE(edge.realtime_ns == 7 * kNsPerSec + 80'000);
-    REQUIRE(edge.offset_ns() == 80'000);
+    REQUIRE(edge.system_minus_rtc_ns() == 80'000);
     REQUIRE(edge.uncertainty_ns == 30'100);
     REQUIRE(edge.method == EdgeMethod::uie);
 }
@@ -53,7 +53,7 @@ TEST_CASE("update interrupts find the offset, skipping the stale first interrupt
         REQUIRE(edge.method == EdgeMethod::uie);
         // The offset is the truth plus the modelled interrupt latency and the cost of reading
         // the clocks, nothing else.
-        REQUIRE(edge.offset_ns() ==
+        REQUIRE(edge.system_minus_rtc_ns() ==
                 timebase.realtime_error + rtc.interrupt_latency + timebase.cost_per_now);
     }
     REQUIRE((*edges)[1].rtc_time_ns - (*edges)[0].rtc_time_ns == kNsPerSec);
@@ -67,7 +67,7 @@ TEST_CASE("without the stale skip the first interrupt would have lied", "[rtc][e
     rtc.stale_first_interrupt = false;
     auto edges = read_edges(rtc, timebase, {.count = 1});
     REQUIRE(edges);
-    REQUIRE(abs_ns((*edges)[0].offset_ns()) < kNsPerMs);
+    REQUIRE(abs_ns((*edges)[0].system_minus_rtc_ns()) < kNsPerMs);
 }
 
 TEST_CASE("drivers without UIE are polled, and the polls sleep between edges", "[rtc][edges]") {
@@ -81,7 +81,8 @@ TEST_CASE("drivers without UIE are polled, and the polls sleep between edges", "
         REQUIRE(edges->size() == 3);
         for (const auto& edge : *edges) {
             REQUIRE(edge.method == EdgeMethod::poll);
-            REQUIRE(abs_ns(edge.offset_ns() - timebase.realtime_error) <= edge.uncertainty_ns);
+            REQUIRE(abs_ns(edge.system_minus_rtc_ns() - timebase.realtime_error) <=
+                    edge.uncertainty_ns);
             REQUIRE(edge.uncertainty_ns < 100 * kNsPerUs);
         }
         REQUIRE(timebase.slept > kNsPerSec); // two sleeps of almost a second each

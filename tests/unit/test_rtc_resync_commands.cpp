@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace guestclock;
@@ -407,8 +408,8 @@ TEST_CASE("the daemon rewrites its textfile after each measurement and when the 
     REQUIRE_THAT(text, Catch::Contains("guestclock_rtc_resync_state{state=\"synchronising\"} 1"));
     REQUIRE_THAT(text,
                  Catch::Contains("guestclock_rtc_resync_corrections_total{action=\"step\"} 1"));
-    REQUIRE(rig.daemon->metrics().offset_ns);
-    REQUIRE(abs_ns(*rig.daemon->metrics().offset_ns - 5 * kNsPerSec) < kNsPerMs);
+    REQUIRE(rig.daemon->metrics().system_minus_rtc_ns);
+    REQUIRE(abs_ns(*rig.daemon->metrics().system_minus_rtc_ns - 5 * kNsPerSec) < kNsPerMs);
     REQUIRE_THAT(text, Catch::Contains("\nguestclock_rtc_resync_offset_seconds "));
 
     // The 1 s check finds the RTC gone: said at once, not a minute later, and only once.
@@ -423,6 +424,36 @@ TEST_CASE("the daemon rewrites its textfile after each measurement and when the 
     // Each measurement (attempt) rewrites it, so its age tells the daemon is alive.
     rig.daemon->measure_and_correct();
     REQUIRE(std::filesystem::exists(metrics.path()));
+}
+
+// One sign end to end: an RTC ahead of the system clock is a negative system-minus-RTC offset in
+// the status JSON, the servo's input, the journal field and the textfile; the clock goes forward.
+TEST_CASE("an RTC 3 ms ahead reads -3 ms everywhere, and the clock is slewed forward",
+          "[rtc_resync][sign]") {
+    const auto near_minus_3ms = [](Nanoseconds ns) {
+        return abs_ns(ns + 3 * kNsPerMs) < 100 * kNsPerUs;
+    };
+    FakeGuest guest;
+    guest.timebase.realtime_error = -3 * kNsPerMs;
+    REQUIRE(guest.status() == kExitOk);
+    const auto json = nlohmann::json::parse(guest.out.str());
+    REQUIRE(near_minus_3ms(json["offset_ns"].get<Nanoseconds>()));
+    REQUIRE(near_minus_3ms(json["edges"][0]["offset_ns"].get<Nanoseconds>()));
+
+    TempDir textfiles;
+    MetricsFile metrics(textfiles.path() / "guestclock-rtc-resync.prom");
+    DaemonRig rig(&metrics);
+    rig.guest.timebase.realtime_error = -3 * kNsPerMs;
+    LogCapture log;
+    rig.daemon->measure_and_correct();
+    REQUIRE(rig.daemon->metrics().system_minus_rtc_ns);
+    REQUIRE(near_minus_3ms(*rig.daemon->metrics().system_minus_rtc_ns));
+    REQUIRE(log.count("OFFSET_NS=-") == 1);
+    std::ifstream in(metrics.path());
+    const std::string text(std::istreambuf_iterator<char>(in), {});
+    REQUIRE_THAT(text, Catch::Contains("\nguestclock_rtc_resync_offset_seconds -0.00"));
+    REQUIRE(rig.guest.adjuster.slews.size() == 1);
+    REQUIRE(abs_ns(rig.guest.adjuster.slews[0] - 3 * kNsPerMs) < 100 * kNsPerUs);
 }
 
 TEST_CASE("a textfile that cannot be written is logged once and the daemon carries on",

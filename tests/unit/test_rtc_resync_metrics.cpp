@@ -18,7 +18,7 @@ constexpr Nanoseconds kNow = 1'769'860'800LL * kNsPerSec + 250 * kNsPerMs;
 
 Measurement accepted(Nanoseconds offset, Nanoseconds uncertainty = 200 * kNsPerUs) {
     Measurement m;
-    m.estimate.offset_ns = offset;
+    m.estimate.system_minus_rtc_ns = offset;
     m.estimate.uncertainty_ns = uncertainty;
     m.estimate.samples = 3;
     return m;
@@ -84,7 +84,7 @@ TEST_CASE("rtc_resync: a failed adjustment counts nothing", "[metrics][rtc_resyn
                        {Action::step, 5 * kNsPerSec, "step", Refusal::none}, std::nullopt, kNow);
     REQUIRE(state.steps == 0);
     REQUIRE_FALSE(state.last_correction_ns);
-    REQUIRE(state.offset_ns == -5 * kNsPerSec); // the measurement itself stands
+    REQUIRE(state.system_minus_rtc_ns == -5 * kNsPerSec); // the measurement itself stands
 }
 
 TEST_CASE("rtc_resync: refusing a bogus RTC keeps the last accepted offset and names the reason",

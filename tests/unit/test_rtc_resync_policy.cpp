@@ -51,13 +51,13 @@ TEST_CASE("the offset is the median of the edges, its uncertainty their spread p
           "[rtc_resync][estimate]") {
     auto odd = estimate_offset(edges_with_offsets({100, 900'000, 300}, 20));
     REQUIRE(odd);
-    REQUIRE(odd->offset_ns == 300); // one late edge does not move the median
+    REQUIRE(odd->system_minus_rtc_ns == 300); // one late edge does not move the median
     REQUIRE(odd->uncertainty_ns == 900'000 - 300 + 20);
     REQUIRE(odd->samples == 3);
     REQUIRE(odd->rtc_time_ns == kNow + 2 * kNsPerSec);
 
     auto even = estimate_offset(edges_with_offsets({-37 * kNsPerSec + 1, -37 * kNsPerSec + 3}, 0));
-    REQUIRE(even->offset_ns == -37 * kNsPerSec + 2);
+    REQUIRE(even->system_minus_rtc_ns == -37 * kNsPerSec + 2);
     REQUIRE(even->uncertainty_ns == 1);
     REQUIRE_FALSE(estimate_offset({}));
 }
@@ -86,7 +86,7 @@ TEST_CASE("random edges, one perhaps caught late: the true offset lies within th
         auto estimate = estimate_offset(edges);
         REQUIRE(estimate);
         REQUIRE(estimate->samples == count);
-        REQUIRE(std::abs(estimate->offset_ns - truth) <= estimate->uncertainty_ns);
+        REQUIRE(std::abs(estimate->system_minus_rtc_ns - truth) <= estimate->uncertainty_ns);
     }
 }
 
@@ -237,7 +237,7 @@ TEST_CASE("11-minute mode and daemon coexistence are read from the kernel state"
 
 TEST_CASE("whole-second reads detect jumps of two seconds, not phase", "[rtc_resync][jump]") {
     const Nanoseconds rtc = kNow;
-    REQUIRE(whole_second_offset(rtc, rtc + 999 * kNsPerMs) == 999 * kNsPerMs);
+    REQUIRE(whole_second_system_minus_rtc(rtc, rtc + 999 * kNsPerMs) == 999 * kNsPerMs);
     REQUIRE_FALSE(whole_second_offset_is_jump(999 * kNsPerMs, 2 * kNsPerSec));
     REQUIRE_FALSE(whole_second_offset_is_jump(-1 * kNsPerSec, 2 * kNsPerSec));
     REQUIRE(whole_second_offset_is_jump(-1 * kNsPerSec - 1, 2 * kNsPerSec));
