@@ -113,12 +113,13 @@ check_decoy() {
 # qemu started (0-1 s), on KVM as here, so the two references differ by that much.
 # PHC - host = (PHC - CLOCK_REALTIME) + (CLOCK_REALTIME - host).
 align_stand_in() {
-    local knob=/sys/module/ptp_kvm/parameters/offset_ns phc rt cur
+    local knob=/sys/module/ptp_kvm/parameters/offset_ns system_minus_phc phc rt cur
     [[ -w $knob ]] && command -v ptp_kvm_helper >/dev/null || return 0
-    phc=$(ptp_kvm_helper offset --count 9 --json 2>/dev/null \
-        | sed -nE 's/.*"offset_ns": (-?[0-9]+).*/\1/p')
+    system_minus_phc=$(ptp_kvm_helper offset --count 9 --json 2>/dev/null \
+        | sed -nE 's/.*"system_minus_phc_ns": (-?[0-9]+).*/\1/p')
     rt=$(best_offset) || return 0
-    [[ -n $phc ]] || { diag "could not read the stand-in's offset"; return 0; }
+    [[ -n $system_minus_phc ]] || { diag "could not read the stand-in's offset"; return 0; }
+    phc=$((-system_minus_phc))
     cur=$(<$knob)
     echo $((cur - phc - ${rt% *})) >$knob
     diag "stand-in moved onto the host's clock by $(sec $((-phc - ${rt% *}))) s"

@@ -46,9 +46,12 @@ check "list --json marks exactly one selected" test "$(echo "$json" | grep -c '"
 out=$(ptp_kvm_helper offset --json --count 20)
 echo "$out"
 method=$(echo "$out" | sed -n 's/.*"method": "\([a-z]*\)".*/\1/p')
-offset=$(echo "$out" | sed -n 's/.*"offset_ns": \(-*[0-9]*\).*/\1/p')
+offset=$(echo "$out" | sed -n 's/.*"system_minus_phc_ns": \(-*[0-9]*\).*/\1/p')
+deprecated=$(echo "$out" | sed -n 's/.*"offset_ns": \(-*[0-9]*\).*/\1/p')
 check "offset --json names a method ($method)" test -n "$method"
-check_range "offset --json: |PHC - realtime| of a fresh stand-in (us)" \
+check "offset --json: the deprecated offset_ns is PHC - system, system_minus_phc_ns negated" \
+    test -n "$offset" -a "${deprecated:-x}" = "$((-${offset:-0}))"
+check_range "offset --json: |realtime - PHC| of a fresh stand-in (us)" \
     "$(awk -v n="$offset" 'BEGIN { printf "%.3f", (n < 0 ? -n : n) / 1e3 }')" 0 1000
 standin_set crosststamp_err 19
 out=$(ptp_kvm_helper offset --json)
