@@ -5,7 +5,8 @@ VERSION  := 0.1.0
 
 # ARCH=arm64 cross-builds with Debian's aarch64-linux-gnu toolchain against the arm64 multiarch
 # -dev packages (make deps ARCH=arm64 installs them), into its own build directory so objects
-# never mix with the native build's, and runs the unit tier under qemu-user.
+# never mix with the native build's, runs the unit tier under qemu-user and the VM tier's arm64
+# scenarios on Debian's arm64 kernel under qemu-system-aarch64.
 ifeq ($(ARCH),arm64)
 CROSS    := aarch64-linux-gnu
 CXX      := $(CROSS)-g++
@@ -13,6 +14,7 @@ BUILD    ?= build-arm64
 PKG_CONFIG ?= $(CROSS)-pkg-config
 RUN_TARGET := qemu-aarch64-static -L /usr/$(CROSS)
 DEPS_FLAGS := --arm64
+VM_ARCH_FLAGS := --arch arm64
 else ifeq ($(origin ARCH),command line)
 $(error ARCH=$(ARCH): only ARCH=arm64 is a cross build; leave ARCH unset to build natively)
 endif
@@ -112,11 +114,12 @@ CHECK_TIERS := unit-check man-check prometheus-check umockdev-check host-check v
                $(if $(filter yes,$(CHECK_IMAGE)),image-check) \
                $(if $(filter yes,$(CHECK_SANITIZE)),sanitize-check) \
                $(if $(filter yes,$(CHECK_FUZZ)),fuzz-check) faults-check
-# Cross-built, only the unit tier runs (under qemu-user); the others need this machine's own
-# binaries and devices, so each is recorded as a skipped tier rather than silently absent.
+# Cross-built, the unit tier runs under qemu-user and the VM tier boots the arm64 kernel for its
+# arm64 scenarios; the others need this machine's own binaries and devices, so each is recorded
+# as a skipped tier rather than silently absent.
 ifeq ($(ARCH),arm64)
-NATIVE_ONLY_TIERS := $(filter-out unit-check,$(CHECK_TIERS))
-CHECK_TIERS       := unit-check
+NATIVE_ONLY_TIERS := $(filter-out unit-check vm-check,$(CHECK_TIERS))
+CHECK_TIERS       := unit-check vm-check
 endif
 # The build before the tiers uses every core: on CI's 2 it is half of what it was.
 check: deps
@@ -128,7 +131,7 @@ check: deps
 	    echo $$(($$(date +%s) - start)) > $(BUILD)/results/$${tier%-check}.seconds; \
 	done
 	@for tier in $(NATIVE_ONLY_TIERS); do \
-	    echo "1..0 # SKIP native-only for now: ARCH=$(ARCH) runs the unit tier alone" \
+	    echo "1..0 # SKIP native-only for now: ARCH=$(ARCH) runs the unit and VM tiers alone" \
 	        > $(BUILD)/results/$${tier%-check}.tap; \
 	done
 	@tests/summarize $(BUILD)/results
@@ -168,7 +171,7 @@ host-check: $(BINS)
 
 vm-check: $(BINS)
 	@mkdir -p $(BUILD)/results
-	@tests/vm/run --build $(BUILD) | tee $(BUILD)/results/vm.tap
+	@tests/vm/run --build $(BUILD) $(VM_ARCH_FLAGS) | tee $(BUILD)/results/vm.tap
 
 # The package installed into a booted bookworm image (tests/image/README.md); needs root and the
 # Debian mirror apt uses. Builds its own package from HEAD, so it needs no $(BINS).
@@ -176,9 +179,9 @@ image-check:
 	@mkdir -p $(BUILD)/results
 	@tests/image/run --build $(BUILD) | tee $(BUILD)/results/image.tap
 
-# VM_KERNEL=7 boots the 7.x kernel instead of 6.1 (tests/vm/README.md).
+# VM_KERNEL=7 boots the 7.x kernel instead of 6.1 (tests/vm/README.md); ARCH=arm64 the arm64 one.
 vm-shell: $(BINS)
-	tests/vm/run --build $(BUILD) --shell $(if $(VM_KERNEL),--kernel $(VM_KERNEL))
+	tests/vm/run --build $(BUILD) $(VM_ARCH_FLAGS) --shell $(if $(VM_KERNEL),--kernel $(VM_KERNEL))
 
 # Boots a VM per benchmark, one at a time (each script's header says what it measures);
 # FOOTPRINT_SECONDS shortens the footprint's

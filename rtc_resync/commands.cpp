@@ -6,6 +6,7 @@
 #include "common/time_daemons.h"
 #include "rtc_resync/exit_codes.h"
 #include "rtc_resync/report.h"
+#include "rtc_resync/update_interrupts.h"
 
 #include <spdlog/spdlog.h>
 #include <variant>
@@ -18,10 +19,12 @@ std::string last_good_path(const ResyncSettings& settings) {
     return settings.state_directory + "/" + std::string(kLastGoodFile);
 }
 
-EdgeReadOptions edge_options(const ResyncSettings& settings, RtcTimeScale scale) {
+EdgeReadOptions edge_options(const ResyncSettings& settings, RtcTimeScale scale,
+                             const RtcIdentity& rtc) {
     EdgeReadOptions options;
     options.count = settings.samples;
     options.scale = scale;
+    options.use_interrupts = update_interrupts_mark_edges(rtc);
     return options;
 }
 
@@ -52,7 +55,8 @@ std::variant<Prepared, int> prepare(ResyncMachine& machine, const ResyncSettings
         spdlog::error("{}", scale.error().message());
         return kExitUsage;
     }
-    auto measurement = measure_offset(machine.rtc, machine.timebase, edge_options(settings, *scale),
+    auto measurement = measure_offset(machine.rtc, machine.timebase,
+                                      edge_options(settings, *scale, machine.selected.identity),
                                       resolve_limits(settings, machine.files));
     if (!measurement) {
         spdlog::error("cannot read {}: {}; nothing changed", machine.selected.path,

@@ -4,6 +4,7 @@
 #include "common/time_daemons.h"
 #include "rtc_resync/clock_situation.h"
 #include "rtc_resync/commands.h"
+#include "rtc_resync/update_interrupts.h"
 
 #include <cstdlib>
 #include <fmt/format.h>
@@ -299,6 +300,8 @@ void ResyncDaemon::measure_and_correct(EdgeReadOptions options,
     auto rtc = open_rtc();
     if (!rtc) return;
     options.scale = scale_;
+    if (selected_ && !update_interrupts_mark_edges(selected_->identity))
+        options.use_interrupts = false;
     auto limits = resolve_limits(settings_, devices_.files);
     limits.min_samples = std::min(limits.min_samples, options.count);
     auto measurement = measure_offset(*rtc, devices_.timebase, options, limits);

@@ -2,7 +2,7 @@
 # mode, not busybox sh: Debian's busybox sh would run its own hwclock and modprobe applets in
 # preference to util-linux's and kmod's. The other busybox applets are on PATH.
 #
-# Results go to the host over the control channel (fd 3, the guest's ttyS1) as TAP lines without
+# Results go to the host over the control channel (fd 3, the guest's ttyS1 or ttyAMA1) as TAP lines without
 # numbers; the host numbers them and prefixes the scenario's name. Everything a scenario prints
 # to stdout/stderr goes to the guest console, which the host keeps in $BUILD/vm/logs/.
 #
@@ -50,7 +50,8 @@
 
 # The control channel is fd 3 under the runner; an interactive shell opens it here.
 if ! { true >&3; } 2>/dev/null; then
-    exec 3<>/dev/ttyS1
+    _ctl=$(sed -n 's/.*gc\.ctl=\([^ ]*\).*/\1/p' /proc/cmdline)
+    exec 3<>"/dev/${_ctl:-ttyS1}"
 fi
 
 # ok, not_ok, skip, diag, check, check_range: the TAP helpers every shell tier shares. The

@@ -39,7 +39,9 @@ _reset_guest() {
     moved=$(($(cat /run/rtc-host-baseline) - h))
     [ "${moved#-}" -le 500000000 ] && return 0
     echo "# runner: the RTC was moved by $(ns_to_s "$moved") s before $name; setting it back" >&3
-    vmprobe step $((-moved)) && hwclock --systohc --utc --noadjfile &&
+    # util-linux's hwclock, or busybox's where that is the only one (arm64: it keeps no adjfile).
+    vmprobe step $((-moved)) && { hwclock --systohc --utc --noadjfile 2>/dev/null ||
+        hwclock --systohc --utc; } &&
         vmprobe rtc-sync >/dev/null && host_offset_ns >/run/rtc-host-baseline ||
         echo "# runner: could not set the RTC back" >&3
 }
@@ -51,6 +53,12 @@ _cleanup_after() { # _cleanup_after "PIDS BEFORE"
         for pid in $(_user_pids); do
             case $before in *" $pid "*) continue ;; esac
             [ "$pid" = "$$" ] && continue
+            # busybox's timeout (the arm64 guest's) forks a watcher with the runner's own command
+            # line, which ends within a second of the scenario by itself; an empty command line
+            # is a process already gone (or a zombie: nothing to stop).
+            case $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) in
+                "" | "timeout -s KILL $limit /bin/sh -c "*) continue ;;
+            esac
             left="$left $pid"
         done
         [ -z "$left" ] && break
@@ -69,11 +77,14 @@ _cleanup_after() { # _cleanup_after "PIDS BEFORE"
     for d in /etc /var/lib; do
         rm -rf "$d" && cp -a "/run/pristine$d" "$d"
     done
-    udevadm control --reload
+    # The arm64 guest runs no udev.
+    udev=no
+    command -v udevadm >/dev/null && udev=yes
+    [ $udev = yes ] && udevadm control --reload
     if [ -d /sys/module/ptp_kvm ]; then
         rmmod ptp_kvm 2>/dev/null || echo "# runner: could not unload ptp_kvm" >&3
     fi
-    udevadm settle --timeout=10
+    [ $udev = no ] || udevadm settle --timeout=10
 }
 
 # run_scenario NAME [TIMEOUT_S]
