@@ -16,7 +16,10 @@ namespace {
 nlohmann::json offset_json(PtpDevices& devices) {
     std::ostringstream out;
     std::streambuf* previous = std::cout.rdbuf(out.rdbuf());
-    const int code = run_offset(OffsetOptions{.count = 5, .json = true}, devices);
+    OffsetOptions options;
+    options.count = 5;
+    options.json = true;
+    const int code = run_offset(options, devices);
     std::cout.rdbuf(previous);
     REQUIRE(code == kExitOk);
     return nlohmann::json::parse(out.str());
