@@ -100,7 +100,8 @@ TEST_CASE("an EIO PHC holds the frequency, then the clock is marked unsynchronis
     NotifySocket notify(rig.root / "notify");
     SyncService& service = rig.start();
     lock(rig);
-    REQUIRE_THAT(notify.received(), Catch::Contains("READY=1") && Catch::Contains("STATUS=system minus PHC"));
+    REQUIRE_THAT(notify.received(),
+                 Catch::Contains("READY=1") && Catch::Contains("STATUS=system minus PHC"));
     const auto adjusted = rig.adjuster;
 
     rig.phc.precise_errno = EIO;
