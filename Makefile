@@ -12,7 +12,10 @@ CROSS    := aarch64-linux-gnu
 CXX      := $(CROSS)-g++
 BUILD    ?= build-arm64
 PKG_CONFIG ?= $(CROSS)-pkg-config
-RUN_TARGET := qemu-aarch64-static -L /usr/$(CROSS)
+# No -L /usr/$(CROSS): that cross libc is a separate build of glibc, while the loader reads
+# /etc/ld.so.cache and maps the multiarch libc6:arm64 the linked libraries need; the mixed pair
+# corrupts the loader's shared state and the first pthread_create spins for ever.
+RUN_TARGET := qemu-aarch64-static
 DEPS_FLAGS := --arm64
 VM_ARCH_FLAGS := --arch arm64
 else ifeq ($(origin ARCH),command line)
